@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from commonplace.accounts.access import access_user
+from commonplace.accounts.api_auth import require_user, viewer
+from commonplace.communities.queries import list_visible_memberships
+
+router = Router(tags=["people"])
+
+
+class ProfileOut(Schema):
+    username: str
+    name: str
+    bio: str
+    org_unit: str
+    location: str
+    skills: list[str]
+    interests: list[str]
+    communities: list[str]
+
+
+def _profile(person: object, memberships: object) -> dict[str, object]:
+    return {
+        **{f: getattr(person, f) for f in ("username", "name", "bio", "org_unit", "location", "skills", "interests")},
+        "communities": [m.community.slug for m in memberships],  # type: ignore[attr-defined]
+    }
+
+
+@router.get("/me", response=ProfileOut, summary="The calling person")
+def me(request: HttpRequest) -> dict[str, object]:
+    user = require_user(request)
+    return _profile(user, list_visible_memberships(person=user, viewer=user))
+
+
+@router.get("/people/{username}", response=ProfileOut, summary="A person's profile")
+def person(request: HttpRequest, username: str) -> dict[str, object]:
+    person = access_user(username=username)
+    return _profile(person, list_visible_memberships(person=person, viewer=viewer(request)))

@@ -1,0 +1,100 @@
+"""Sign-up, profiles and API tokens. Log-in and password reset are Django's own views."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from commonplace.accounts import actions
+from commonplace.accounts.access import access_own_token, access_user
+from commonplace.accounts.forms import ProfileForm, SignUpForm, TokenForm
+from commonplace.accounts.models import User
+from commonplace.communities.queries import list_visible_memberships
+from commonplace.core.errors import DomainError
+from commonplace.core.forms import add_domain_error
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = actions.sign_up(
+                username=data["username"],
+                email=data["email"],
+                password=data["password"],
+                display_name=data["display_name"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome! Find a community to join, or start one.")
+            return redirect("communities:directory")
+    return render(request, "accounts/signup.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    person = access_user(username=username)
+    memberships = list_visible_memberships(person=person, viewer=request.user)
+    return render(request, "accounts/profile.html", {"person": person, "memberships": memberships})
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    user = request.user
+    initial = {
+        "display_name": user.display_name,
+        "bio": user.bio,
+        "org_unit": user.org_unit,
+        "location": user.location,
+        "skills": ", ".join(user.skills),
+        "interests": ", ".join(user.interests),
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_profile(user=user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("accounts:profile", username=user.username)
+    return render(request, "accounts/profile_edit.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, new_key = actions.create_api_token(user=request.user, name=form.cleaned_data["name"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            form = TokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "new_key": new_key, "tokens": request.user.api_tokens.all()},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    assert isinstance(request.user, User)
+    token = access_own_token(user=request.user, token_id=token_id)
+    actions.revoke_api_token(token=token, by=request.user)
+    messages.success(request, f"Token “{token.name}” revoked.")
+    return redirect("accounts:tokens")

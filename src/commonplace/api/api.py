@@ -1,0 +1,63 @@
+"""API v1: one NinjaAPI assembled from each app's router, with errors for people."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from commonplace.accounts.api import router as accounts_router
+from commonplace.accounts.api_auth import SessionOrAnonymous, TokenAuth
+from commonplace.communities.api import router as communities_router
+from commonplace.core.errors import DomainError
+from commonplace.discussions.api import router as discussions_router
+
+api = NinjaAPI(
+    title="Commonplace API",
+    version="1",
+    description=(
+        "Communities, memberships, threads, posts, votes and accepted answers. "
+        "Authenticate with a personal access token: `Authorization: Bearer cp_…` "
+        "(create one under Account → API tokens). Reads without a token see what "
+        "anonymous visitors see."
+    ),
+    auth=[TokenAuth(), SessionOrAnonymous()],
+    urls_namespace="api",
+)
+api.add_router("/", accounts_router)
+api.add_router("/communities", communities_router)
+api.add_router("/communities", discussions_router)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    body: dict[str, object] = {"detail": exc.message}
+    if exc.field:
+        body["field"] = exc.field
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": "Authentication required: send a valid personal access token as a Bearer token."},
+        status=401,
+    )
+
+
+@api.exception_handler(ValidationError)
+def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    summary = "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors)
+    return api.create_response(
+        request, {"detail": f"Invalid input: {summary}", "errors": errors}, status=422
+    )

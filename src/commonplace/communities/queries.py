@@ -1,0 +1,113 @@
+"""Reads about communities and memberships, always scoped to a viewer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from commonplace.communities.models import (
+    Community,
+    Membership,
+    MembershipStatus,
+    Role,
+    Topic,
+    Visibility,
+)
+
+MAX_QUERY_LENGTH = 200
+
+
+def visible_communities_filter(user: Any) -> Q:
+    """The communities whose existence `user` may see, as one filter."""
+    if not user.is_authenticated:
+        return Q(visibility=Visibility.PUBLIC)
+    return (
+        Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
+        | Q(
+            memberships__user=user,
+            memberships__status__in=[MembershipStatus.ACTIVE, MembershipStatus.INVITED],
+        )
+    )
+
+
+def readable_community_ids(user: Any) -> QuerySet[Community]:
+    """Ids of communities whose content `user` may read (for cross-community lists)."""
+    readable = Q(visibility=Visibility.PUBLIC)
+    if user.is_authenticated:
+        readable |= Q(memberships__user=user, memberships__status=MembershipStatus.ACTIVE)
+    return Community.objects.filter(readable).values("id")
+
+
+def list_directory(*, user: Any, query: str = "", topic: str = "") -> QuerySet[Community]:
+    """The community directory: visible communities matching a text and a topic."""
+    communities = Community.objects.filter(
+        id__in=Community.objects.filter(visible_communities_filter(user)).values("id")
+    )
+    query = query.strip()[:MAX_QUERY_LENGTH]
+    if query:
+        communities = communities.filter(
+            Q(name__icontains=query)
+            | Q(domain_statement__icontains=query)
+            | Q(topics__name__icontains=query)
+        ).distinct()
+    if topic:
+        communities = communities.filter(topics__slug=topic).distinct()
+    return communities.order_by("name")
+
+
+def list_directory_topics(*, user: Any) -> list[tuple[str, str, int]]:
+    """Topic slugs and names across visible communities, with how many use each."""
+    counts: dict[str, tuple[str, int]] = {}
+    topics = Topic.objects.filter(
+        community__in=Community.objects.filter(visible_communities_filter(user)).values("id")
+    ).values_list("slug", "name")
+    for slug, name in topics:
+        prev = counts.get(slug)
+        counts[slug] = (name, (prev[1] if prev else 0) + 1)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1][1], item[0]))
+    return [(slug, name, n) for slug, (name, n) in ranked]
+
+
+def list_memberships_of(*, user: Any) -> QuerySet[Membership]:
+    """The signed-in person's own memberships, invitations and requests."""
+    return Membership.objects.filter(user=user).select_related("community").order_by(
+        "community__name"
+    )
+
+
+def list_visible_memberships(*, person: Any, viewer: Any) -> QuerySet[Membership]:
+    """A person's active memberships in the communities `viewer` may read."""
+    return (
+        Membership.objects.filter(user=person, status=MembershipStatus.ACTIVE)
+        .filter(community_id__in=readable_community_ids(viewer))
+        .select_related("community")
+        .order_by("community__name")
+    )
+
+
+def list_members(*, community: Community) -> QuerySet[Membership]:
+    """Active members, coordinators first, then by name."""
+    return (
+        Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
+
+
+def list_pending(*, community: Community) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(
+            community=community, status__in=[MembershipStatus.PENDING, MembershipStatus.INVITED]
+        )
+        .select_related("user")
+        .order_by("status", "created_at")
+    )
+
+
+def list_coordinators(*, community: Community) -> QuerySet[Membership]:
+    return list_members(community=community).filter(role=Role.COORDINATOR)
+
+
+def list_topics(*, community: Community) -> QuerySet[Topic]:
+    return community.topics.order_by("name")

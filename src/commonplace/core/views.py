@@ -1,0 +1,39 @@
+"""Error pages that say what happened in words."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else "There is nothing at this address."
+    if "resolver404" in message or message.startswith("{"):
+        message = "There is nothing at this address."
+    return render(request, "error.html", {"status": 404, "message": message}, status=404)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else "You may not do that."
+    return render(request, "error.html", {"status": 403, "message": message}, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {"status": 500, "message": "Something went wrong on our side. Nothing you sent was lost."},
+        status=500,
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {
+            "status": 403,
+            "message": "This form has expired or was sent from elsewhere. Go back, reload the page and try again.",
+        },
+        status=403,
+    )

@@ -1,0 +1,291 @@
+"""Writes to threads, posts and votes. The caller has authorized `by`.
+
+Permission checks that depend on the object (own post, asker) are made
+here too, so web, API and CLI cannot diverge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from commonplace.accounts.models import User
+from commonplace.communities.models import Community, Membership, Topic
+from commonplace.core.activity import record_activity
+from commonplace.core.errors import ConflictError, DomainError
+from commonplace.core.markdown import render_markdown
+from commonplace.core.models import Verb
+from commonplace.discussions import permissions
+from commonplace.discussions.models import Post, PostRevision, Thread, ThreadKind, Vote
+
+MAX_TITLE = 200
+MAX_BODY = 50_000
+MAX_TOPICS = 5
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise DomainError("Give the thread a title.", field="title")
+    if len(title) > MAX_TITLE:
+        raise DomainError(f"Keep the title under {MAX_TITLE} characters.", field="title")
+    return title
+
+
+def _clean_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise DomainError("Write something first.", field="body")
+    if len(body) > MAX_BODY:
+        raise DomainError(f"Keep it under {MAX_BODY:,} characters.", field="body")
+    return body
+
+
+def _resolve_topics(community: Community, slugs: Sequence[str]) -> list[Topic]:
+    slugs = list(dict.fromkeys(s.strip() for s in slugs if s.strip()))
+    if len(slugs) > MAX_TOPICS:
+        raise DomainError(f"Choose at most {MAX_TOPICS} topics.", field="topics")
+    topics = list(Topic.objects.filter(community=community, slug__in=slugs))
+    unknown = sorted(set(slugs) - {t.slug for t in topics})
+    if unknown:
+        raise DomainError(
+            f"Unknown topic “{unknown[0]}” in this community. Pick from its domain map.",
+            field="topics",
+        )
+    return topics
+
+
+def _bump(thread: Thread, at: datetime, **counters: int) -> None:
+    """Move the thread and its community to the top of "recent activity"."""
+    updates = {name: F(name) + delta for name, delta in counters.items()}
+    Thread.objects.filter(pk=thread.pk).update(last_activity_at=at, **updates)
+    Community.objects.filter(pk=thread.community_id).update(last_activity_at=at)
+
+
+@transaction.atomic
+def start_thread(
+    *,
+    community: Community,
+    author: User,
+    kind: str,
+    title: str,
+    body: str,
+    topics: Sequence[str] = (),
+    at: datetime | None = None,
+) -> Thread:
+    """Open a thread with its first post. The caller checked that `author` is a member."""
+    if kind not in ThreadKind.values:
+        raise DomainError(f"Unknown kind of thread “{kind}”.", field="kind")
+    title = _clean_title(title)
+    body = _clean_body(body)
+    topic_objects = _resolve_topics(community, topics)
+    now = at or timezone.now()
+    thread = Thread.objects.create(
+        community=community,
+        kind=kind,
+        title=title,
+        author=author,
+        created_at=now,
+        last_activity_at=now,
+    )
+    thread.topics.set(topic_objects)
+    Post.objects.create(
+        thread=thread,
+        author=author,
+        is_opening=True,
+        body=body,
+        body_html=render_markdown(body),
+        created_at=now,
+    )
+    Community.objects.filter(pk=community.pk).update(
+        thread_count=F("thread_count") + 1, last_activity_at=now
+    )
+    record_activity(
+        actor=author, verb=Verb.THREAD_STARTED, community=community, target=thread, at=now,
+        data={"kind": kind},
+    )
+    return thread
+
+
+@transaction.atomic
+def reply_to_thread(
+    *, thread: Thread, author: User, body: str, at: datetime | None = None
+) -> Post:
+    body = _clean_body(body)
+    now = at or timezone.now()
+    post = Post.objects.create(
+        thread=thread, author=author, body=body, body_html=render_markdown(body), created_at=now
+    )
+    _bump(thread, now, reply_count=1)
+    record_activity(
+        actor=author, verb=Verb.POST_REPLIED, community=thread.community, target=post, at=now,
+        data={"thread_id": thread.pk},
+    )
+    return post
+
+
+def _keep_revision(post: Post, *, title: str, by: User) -> None:
+    PostRevision.objects.create(
+        post=post, title=title, body=post.body, edited_by=by, created_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def edit_thread(
+    *,
+    thread: Thread,
+    by: User,
+    membership: Membership | None,
+    title: str,
+    body: str,
+    topics: Sequence[str],
+) -> Thread:
+    """Change the title, opening text and topics, keeping the previous version."""
+    permissions.check_can_edit(by, thread.author_id, membership)
+    title = _clean_title(title)
+    body = _clean_body(body)
+    topic_objects = _resolve_topics(thread.community, topics)
+    opening = thread.posts.get(is_opening=True)
+    if title != thread.title or body != opening.body:
+        _keep_revision(opening, title=thread.title, by=by)
+        opening.body = body
+        opening.body_html = render_markdown(body)
+        opening.edited_at = timezone.now()
+        opening.save(update_fields=["body", "body_html", "edited_at"])
+        thread.title = title
+        thread.save(update_fields=["title"])
+    thread.topics.set(topic_objects)
+    record_activity(actor=by, verb=Verb.THREAD_EDITED, community=thread.community, target=thread)
+    return thread
+
+
+@transaction.atomic
+def edit_post(*, post: Post, by: User, membership: Membership | None, body: str) -> Post:
+    permissions.check_can_edit(by, post.author_id, membership)
+    body = _clean_body(body)
+    if body == post.body:
+        return post
+    _keep_revision(post, title="", by=by)
+    post.body = body
+    post.body_html = render_markdown(body)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    record_activity(
+        actor=by, verb=Verb.POST_EDITED, community=post.thread.community, target=post,
+        data={"thread_id": post.thread_id},
+    )
+    return post
+
+
+@transaction.atomic
+def delete_thread(*, thread: Thread, by: User, membership: Membership | None) -> Thread:
+    """Hide a thread and its posts. Rows stay, so the activity log stays whole."""
+    permissions.check_can_delete(by, thread.author_id, membership)
+    now = timezone.now()
+    thread.deleted_at = now
+    thread.save(update_fields=["deleted_at"])
+    Community.objects.filter(pk=thread.community_id).update(thread_count=F("thread_count") - 1)
+    record_activity(actor=by, verb=Verb.THREAD_DELETED, community=thread.community, target=thread)
+    return thread
+
+
+@transaction.atomic
+def delete_post(*, post: Post, by: User, membership: Membership | None) -> Post:
+    """Delete a reply; deleting the opening post deletes the whole thread."""
+    thread = post.thread
+    if post.is_opening:
+        delete_thread(thread=thread, by=by, membership=membership)
+        return post
+    permissions.check_can_delete(by, post.author_id, membership)
+    post.deleted_at = timezone.now()
+    post.save(update_fields=["deleted_at"])
+    updates: dict[str, object] = {"reply_count": F("reply_count") - 1}
+    if thread.accepted_answer_id == post.pk:
+        updates["accepted_answer"] = None
+    Thread.objects.filter(pk=thread.pk).update(**updates)
+    record_activity(
+        actor=by, verb=Verb.POST_DELETED, community=thread.community, target=post,
+        data={"thread_id": thread.pk},
+    )
+    return post
+
+
+@transaction.atomic
+def vote_helpful(
+    *, post: Post, by: User, membership: Membership | None, at: datetime | None = None
+) -> Post:
+    permissions.check_can_vote(by, post, membership)
+    now = at or timezone.now()
+    try:
+        with transaction.atomic():
+            Vote.objects.create(post=post, user=by, created_at=now)
+    except IntegrityError:
+        raise ConflictError("You have already marked this post as helpful.") from None
+    Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
+    Thread.objects.filter(pk=post.thread_id).update(helpful_count=F("helpful_count") + 1)
+    record_activity(
+        actor=by, verb=Verb.POST_VOTED, community=post.thread.community, target=post, at=now,
+        data={"thread_id": post.thread_id, "author_id": post.author_id},
+    )
+    post.refresh_from_db(fields=["helpful_count"])
+    return post
+
+
+@transaction.atomic
+def withdraw_vote(*, post: Post, by: User) -> Post:
+    deleted, _ = Vote.objects.filter(post=post, user=by).delete()
+    if not deleted:
+        raise ConflictError("You have not marked this post as helpful.")
+    Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") - 1)
+    Thread.objects.filter(pk=post.thread_id).update(helpful_count=F("helpful_count") - 1)
+    record_activity(
+        actor=by, verb=Verb.POST_UNVOTED, community=post.thread.community, target=post,
+        data={"thread_id": post.thread_id},
+    )
+    post.refresh_from_db(fields=["helpful_count"])
+    return post
+
+
+@transaction.atomic
+def accept_answer(
+    *,
+    thread: Thread,
+    answer: Post,
+    by: User,
+    membership: Membership | None,
+    at: datetime | None = None,
+) -> Thread:
+    """Resolve `thread` with `answer`; a later call moves the acceptance."""
+    if answer.thread_id != thread.pk:
+        raise DomainError("That post does not belong to this thread.")
+    permissions.check_can_accept_answer(by, thread, membership)
+    if answer.is_opening:
+        raise DomainError("The question itself cannot be its answer.")
+    if answer.is_deleted:
+        raise DomainError("That answer was deleted.")
+    thread.accepted_answer = answer
+    thread.save(update_fields=["accepted_answer"])
+    record_activity(
+        actor=by, verb=Verb.ANSWER_ACCEPTED, community=thread.community, target=answer, at=at,
+        data={"thread_id": thread.pk, "author_id": answer.author_id},
+    )
+    return thread
+
+
+@transaction.atomic
+def unaccept_answer(*, thread: Thread, by: User, membership: Membership | None) -> Thread:
+    permissions.check_can_accept_answer(by, thread, membership)
+    if thread.accepted_answer_id is None:
+        raise ConflictError("This thread has no accepted answer.")
+    previous = thread.accepted_answer_id
+    thread.accepted_answer = None
+    thread.save(update_fields=["accepted_answer"])
+    record_activity(
+        actor=by, verb=Verb.ANSWER_UNACCEPTED, community=thread.community, target=thread,
+        data={"post_id": previous},
+    )
+    return thread

@@ -1,0 +1,90 @@
+"""Reads about threads and posts. The caller has checked read access."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from commonplace.communities.models import Community, Topic
+from commonplace.discussions.models import (
+    KIND_EXAMPLES,
+    QUESTION_KINDS,
+    Post,
+    Thread,
+    ThreadKind,
+    Vote,
+)
+
+
+@dataclass(frozen=True)
+class ThreadFilters:
+    """Thread list filters as read from a query string; unknown values are ignored
+    by the view's form before they get here."""
+
+    kind: str = ""
+    topic: str = ""
+    author: str = ""
+    state: str = ""  # "", "unanswered", "open", "resolved"
+
+
+def _with_list_relations(threads: QuerySet[Thread]) -> QuerySet[Thread]:
+    return threads.select_related("author", "community").prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.only("id", "slug", "name"))
+    )
+
+
+def list_threads(*, community: Community, filters: ThreadFilters | None = None) -> QuerySet[Thread]:
+    """Live threads of a community, most recently active first."""
+    filters = filters or ThreadFilters()
+    threads = Thread.objects.filter(community=community, deleted_at__isnull=True)
+    if filters.kind:
+        threads = threads.filter(kind=filters.kind)
+    if filters.topic:
+        threads = threads.filter(topics__community=community, topics__slug=filters.topic)
+    if filters.author:
+        threads = threads.filter(author__username=filters.author)
+    if filters.state == "unanswered":
+        threads = threads.filter(reply_count=0)
+    elif filters.state == "open":
+        threads = threads.filter(kind__in=QUESTION_KINDS, accepted_answer__isnull=True)
+    elif filters.state == "resolved":
+        threads = threads.filter(accepted_answer__isnull=False)
+    return _with_list_relations(threads.order_by("-last_activity_at", "-id"))
+
+
+def list_recent_threads(*, community: Community, limit: int = 8) -> list[Thread]:
+    return list(list_threads(community=community)[:limit])
+
+
+def list_posts(*, thread: Thread) -> QuerySet[Post]:
+    """Live posts of a thread, opening first."""
+    return (
+        Post.objects.filter(thread=thread, deleted_at__isnull=True)
+        .select_related("author")
+        .order_by("-is_opening", "created_at", "id")
+    )
+
+
+def voted_post_ids(*, user: Any, posts: Iterable[Post]) -> set[int]:
+    """Which of `posts` the user marked helpful, in one query."""
+    if not user.is_authenticated:
+        return set()
+    ids = [p.pk for p in posts]
+    return set(Vote.objects.filter(user=user, post_id__in=ids).values_list("post_id", flat=True))
+
+
+def count_open_questions(*, community: Community) -> int:
+    return Thread.objects.filter(
+        community=community,
+        deleted_at__isnull=True,
+        kind__in=QUESTION_KINDS,
+        accepted_answer__isnull=True,
+    ).count()
+
+
+def kind_choices() -> list[tuple[str, str, str]]:
+    """Each kind with its label and an example sentence, for the compose page."""
+    return [(k.value, k.label, KIND_EXAMPLES[k]) for k in ThreadKind]

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from commonplace.api.api import api
+from commonplace.accounts import views as account_views
+from commonplace.communities import views as community_views
+
+urlpatterns = [
+    path("", community_views.home, name="home"),
+    path("accounts/", include("commonplace.accounts.urls")),
+    path("u/<str:username>/", account_views.profile, name="profile"),
+    path("c/", include("commonplace.communities.urls")),
+    path("c/", include("commonplace.discussions.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "commonplace.core.views.not_found"
+handler403 = "commonplace.core.views.forbidden"
+handler500 = "commonplace.core.views.server_error"
