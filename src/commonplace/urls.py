@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from commonplace.api.api import api
 from commonplace.accounts import views as account_views
+from commonplace.api.api import api
 from commonplace.communities import views as community_views
 
 urlpatterns = [

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 
 from commonplace.accounts.models import ApiToken, User
 
@@ -19,3 +20,10 @@ def access_own_token(*, user: User, token_id: int) -> ApiToken:
         return ApiToken.objects.get(pk=token_id, user=user)
     except ApiToken.DoesNotExist:
         raise Http404("No such token.") from None
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The signed-in person of a request behind `login_required`."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied("Log in first.")
+    return request.user

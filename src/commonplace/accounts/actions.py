@@ -12,7 +12,7 @@ from commonplace.core.activity import record_activity
 from commonplace.core.errors import ConflictError, DomainError
 from commonplace.core.models import Verb
 
-TOKEN_PREFIX = "cp_"
+TOKEN_PREFIX = "cp_"  # noqa: S105 - a public marker, not a secret
 
 
 def _clean_list(values: list[str], *, field: str) -> list[str]:
@@ -61,9 +61,7 @@ def update_profile(
     user.location = location.strip()
     user.skills = _clean_list(skills, field="skills")
     user.interests = _clean_list(interests, field="interests")
-    user.save(
-        update_fields=["display_name", "bio", "org_unit", "location", "skills", "interests"]
-    )
+    user.save(update_fields=["display_name", "bio", "org_unit", "location", "skills", "interests"])
     record_activity(actor=user, verb=Verb.PROFILE_UPDATED, target=user)
     return user
 

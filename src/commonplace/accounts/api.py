@@ -23,7 +23,10 @@ class ProfileOut(Schema):
 
 def _profile(person: object, memberships: object) -> dict[str, object]:
     return {
-        **{f: getattr(person, f) for f in ("username", "name", "bio", "org_unit", "location", "skills", "interests")},
+        **{
+            f: getattr(person, f)
+            for f in ("username", "name", "bio", "org_unit", "location", "skills", "interests")
+        },
         "communities": [m.community.slug for m in memberships],  # type: ignore[attr-defined]
     }
 

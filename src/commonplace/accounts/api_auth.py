@@ -43,7 +43,8 @@ class SessionOrAnonymous:
             if request.method not in SAFE_METHODS and check_csrf(request):
                 raise HttpError(
                     403,
-                    "CSRF check failed: send the X-CSRFToken header, or use a personal access token.",
+                    "CSRF check failed: send the X-CSRFToken header, "
+                    "or use a personal access token.",
                 )
             return request.user
         return AnonymousUser()

@@ -20,7 +20,9 @@ class SignUpForm(forms.Form):
     display_name = forms.CharField(max_length=80, required=False, help_text="How others see you.")
     email = forms.EmailField(max_length=254, help_text="Used only to reset your password.")
     password = forms.CharField(widget=forms.PasswordInput, max_length=128)
-    password_again = forms.CharField(widget=forms.PasswordInput, max_length=128, label="Password, again")
+    password_again = forms.CharField(
+        widget=forms.PasswordInput, max_length=128, label="Password, again"
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

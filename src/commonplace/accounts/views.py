@@ -10,9 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from commonplace.accounts import actions
-from commonplace.accounts.access import access_own_token, access_user
+from commonplace.accounts.access import access_own_token, access_user, signed_in_user
 from commonplace.accounts.forms import ProfileForm, SignUpForm, TokenForm
-from commonplace.accounts.models import User
 from commonplace.communities.queries import list_visible_memberships
 from commonplace.core.errors import DomainError
 from commonplace.core.forms import add_domain_error
@@ -37,7 +36,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome! Find a community to join, or start one.")
             return redirect("communities:directory")
-    return render(request, "accounts/signup.html", {"form": form}, status=422 if form.errors else 200)
+    return render(
+        request, "accounts/signup.html", {"form": form}, status=422 if form.errors else 200
+    )
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
@@ -48,8 +49,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 @login_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
-    user = request.user
+    user = signed_in_user(request)
     initial = {
         "display_name": user.display_name,
         "bio": user.bio,
@@ -67,17 +67,19 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile", username=user.username)
-    return render(request, "accounts/profile_edit.html", {"form": form}, status=422 if form.errors else 200)
+    return render(
+        request, "accounts/profile_edit.html", {"form": form}, status=422 if form.errors else 200
+    )
 
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = signed_in_user(request)
     form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _, new_key = actions.create_api_token(user=request.user, name=form.cleaned_data["name"])
+            _, new_key = actions.create_api_token(user=user, name=form.cleaned_data["name"])
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -85,7 +87,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/tokens.html",
-        {"form": form, "new_key": new_key, "tokens": request.user.api_tokens.all()},
+        {"form": form, "new_key": new_key, "tokens": user.api_tokens.all()},
         status=422 if form.errors else 200,
     )
 
@@ -93,8 +95,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    assert isinstance(request.user, User)
-    token = access_own_token(user=request.user, token_id=token_id)
-    actions.revoke_api_token(token=token, by=request.user)
+    user = signed_in_user(request)
+    token = access_own_token(user=user, token_id=token_id)
+    actions.revoke_api_token(token=token, by=user)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:tokens")

@@ -46,7 +46,7 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
         request,
-        {"detail": "Authentication required: send a valid personal access token as a Bearer token."},
+        {"detail": "Authentication required: send a personal access token as a Bearer token."},
         status=401,
     )
 
@@ -57,7 +57,9 @@ def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": e.get("msg", "")}
         for e in exc.errors
     ]
-    summary = "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors)
+    summary = "; ".join(
+        f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors
+    )
     return api.create_response(
         request, {"detail": f"Invalid input: {summary}", "errors": errors}, status=422
     )

@@ -165,7 +165,9 @@ def update_charter(
                 revised_by=by,
                 created_at=timezone.now(),
             )
-            record_activity(actor=by, verb=Verb.DOMAIN_REVISED, community=community, target=community)
+            record_activity(
+                actor=by, verb=Verb.DOMAIN_REVISED, community=community, target=community
+            )
     if changed:
         community.save(update_fields=changed)
         record_activity(
@@ -209,7 +211,9 @@ def _activate(membership: Membership) -> None:
 @transaction.atomic
 def join_community(*, community: Community, user: User) -> Membership:
     """Join an open community, or accept a standing invitation."""
-    membership = Membership.objects.select_for_update().filter(community=community, user=user).first()
+    membership = (
+        Membership.objects.select_for_update().filter(community=community, user=user).first()
+    )
     if membership is not None:
         if membership.status == MembershipStatus.INVITED:
             return accept_invitation(membership=membership)
@@ -253,7 +257,10 @@ def approve_request(*, membership: Membership, by: User) -> Membership:
         raise ConflictError("There is no pending request to approve.")
     _activate(membership)
     record_activity(
-        actor=by, verb=Verb.MEMBER_APPROVED, community=membership.community, target=membership,
+        actor=by,
+        verb=Verb.MEMBER_APPROVED,
+        community=membership.community,
+        target=membership,
         data={"user_id": membership.user_id},
     )
     return membership
@@ -264,7 +271,10 @@ def deny_request(*, membership: Membership, by: User) -> None:
     if membership.status != MembershipStatus.PENDING:
         raise ConflictError("There is no pending request to deny.")
     record_activity(
-        actor=by, verb=Verb.MEMBER_DENIED, community=membership.community, target=membership,
+        actor=by,
+        verb=Verb.MEMBER_DENIED,
+        community=membership.community,
+        target=membership,
         data={"user_id": membership.user_id},
     )
     membership.delete()
@@ -287,7 +297,10 @@ def invite_member(*, community: Community, user: User, by: User, message: str = 
         created_at=timezone.now(),
     )
     record_activity(
-        actor=by, verb=Verb.MEMBER_INVITED, community=community, target=membership,
+        actor=by,
+        verb=Verb.MEMBER_INVITED,
+        community=community,
+        target=membership,
         data={"user_id": user.pk},
     )
     return membership
@@ -299,7 +312,9 @@ def accept_invitation(*, membership: Membership) -> Membership:
         raise ConflictError("There is no invitation to accept.")
     _activate(membership)
     record_activity(
-        actor=membership.user, verb=Verb.INVITATION_ACCEPTED, community=membership.community,
+        actor=membership.user,
+        verb=Verb.INVITATION_ACCEPTED,
+        community=membership.community,
         target=membership,
     )
     return membership
@@ -310,7 +325,9 @@ def decline_invitation(*, membership: Membership) -> None:
     if membership.status != MembershipStatus.INVITED:
         raise ConflictError("There is no invitation to decline.")
     record_activity(
-        actor=membership.user, verb=Verb.INVITATION_DECLINED, community=membership.community,
+        actor=membership.user,
+        verb=Verb.INVITATION_DECLINED,
+        community=membership.community,
         target=membership,
     )
     membership.delete()
@@ -335,8 +352,11 @@ def leave_community(*, membership: Membership) -> None:
         raise ConflictError("You are the only coordinator: make someone else coordinator first.")
     was_active = membership.is_active
     record_activity(
-        actor=membership.user, verb=Verb.MEMBER_LEFT, community=membership.community,
-        target=membership, data={"status": membership.status},
+        actor=membership.user,
+        verb=Verb.MEMBER_LEFT,
+        community=membership.community,
+        target=membership,
+        data={"status": membership.status},
     )
     membership.delete()
     if was_active:
@@ -358,8 +378,11 @@ def set_member_role(*, membership: Membership, role: str, by: User) -> Membershi
     membership.role = role
     membership.save(update_fields=["role"])
     record_activity(
-        actor=by, verb=Verb.MEMBER_ROLE_CHANGED, community=membership.community,
-        target=membership, data={"role": role, "user_id": membership.user_id},
+        actor=by,
+        verb=Verb.MEMBER_ROLE_CHANGED,
+        community=membership.community,
+        target=membership,
+        data={"role": role, "user_id": membership.user_id},
     )
     return membership
 
@@ -380,13 +403,19 @@ def set_leadership_roles(*, membership: Membership, roles: Iterable[str], by: Us
     for role in ordered:
         if role not in before:
             record_activity(
-                actor=by, verb=Verb.LEADERSHIP_ASSIGNED, community=membership.community,
-                target=membership, data={"role": role, "user_id": membership.user_id},
+                actor=by,
+                verb=Verb.LEADERSHIP_ASSIGNED,
+                community=membership.community,
+                target=membership,
+                data={"role": role, "user_id": membership.user_id},
             )
     for role in sorted(before - set(ordered)):
         record_activity(
-            actor=by, verb=Verb.LEADERSHIP_REMOVED, community=membership.community,
-            target=membership, data={"role": role, "user_id": membership.user_id},
+            actor=by,
+            verb=Verb.LEADERSHIP_REMOVED,
+            community=membership.community,
+            target=membership,
+            data={"role": role, "user_id": membership.user_id},
         )
     _touch(membership.community)
     return membership

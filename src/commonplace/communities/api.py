@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
@@ -30,14 +29,6 @@ from commonplace.core.pagination import paginate
 from commonplace.core.schemas import DetailOut, PageOut, PersonOut, page_out
 
 router = Router(tags=["communities"])
-
-VisibilityIn = Literal[tuple(Visibility.values)]  # type: ignore[valid-type]
-JoinPolicyIn = Literal[tuple(JoinPolicy.values)]  # type: ignore[valid-type]
-StageIn = Literal[tuple(Stage.values)]  # type: ignore[valid-type]
-RecognitionIn = Literal[tuple(Recognition.values)]  # type: ignore[valid-type]
-CadenceIn = Literal[tuple(Cadence.values)]  # type: ignore[valid-type]
-RoleIn = Literal[tuple(Role.values)]  # type: ignore[valid-type]
-LeadershipIn = Literal[tuple(LeadershipRole.values)]  # type: ignore[valid-type]
 
 
 class TopicOut(Schema):
@@ -68,11 +59,11 @@ class CharterIn(Schema):
     name: str = Field(min_length=1, max_length=120)
     strategic_context: str = Field("", max_length=4000)
     sponsor: str = Field("", max_length=120)
-    visibility: VisibilityIn = "public"
-    join_policy: JoinPolicyIn = "open"
-    stage: StageIn = "potential"
-    recognition: RecognitionIn = "unrecognized"
-    cadence: CadenceIn = "none"
+    visibility: Visibility = Visibility.PUBLIC
+    join_policy: JoinPolicy = JoinPolicy.OPEN
+    stage: Stage = Stage.POTENTIAL
+    recognition: Recognition = Recognition.UNRECOGNIZED
+    cadence: Cadence = Cadence.NONE
     accent_color: str = Field("#2f6f5e", pattern=r"^#[0-9a-fA-F]{6}$")
 
 
@@ -88,11 +79,11 @@ class CommunityPatch(Schema):
     revision_note: str = Field("", max_length=200)
     strategic_context: str | None = Field(None, max_length=4000)
     sponsor: str | None = Field(None, max_length=120)
-    visibility: VisibilityIn | None = None
-    join_policy: JoinPolicyIn | None = None
-    stage: StageIn | None = None
-    recognition: RecognitionIn | None = None
-    cadence: CadenceIn | None = None
+    visibility: Visibility | None = None
+    join_policy: JoinPolicy | None = None
+    stage: Stage | None = None
+    recognition: Recognition | None = None
+    cadence: Cadence | None = None
     accent_color: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$")
     topics: list[str] | None = Field(None, max_length=200)
 
@@ -122,12 +113,14 @@ class InviteIn(Schema):
 
 
 class RolesIn(Schema):
-    role: RoleIn
-    leadership_roles: list[LeadershipIn] = Field(default_factory=list)
+    role: Role
+    leadership_roles: list[LeadershipRole] = Field(default_factory=list)
 
 
 def _community_out(community: Community) -> dict[str, object]:
-    data: dict[str, object] = {f: getattr(community, f) for f in CommunityOut.model_fields if f != "topics"}
+    data: dict[str, object] = {
+        f: getattr(community, f) for f in CommunityOut.model_fields if f != "topics"
+    }
     data["topics"] = list(community.topics.all())
     return data
 
@@ -143,13 +136,19 @@ def _membership_out(membership: Membership) -> dict[str, object]:
 
 
 @router.get("", response=PageOut[CommunityOut], summary="Communities you may see")
-def list_communities(request: HttpRequest, q: str = "", topic: str = "", page: int = 1) -> dict[str, object]:
-    communities = queries.list_directory(user=viewer(request), query=q, topic=topic).prefetch_related("topics")
+def list_communities(
+    request: HttpRequest, q: str = "", topic: str = "", page: int = 1
+) -> dict[str, object]:
+    communities = queries.list_directory(
+        user=viewer(request), query=q, topic=topic
+    ).prefetch_related("topics")
     result = paginate(communities, number=max(1, min(page, 100_000)), per_page=50)
-    return {**page_out(result), "items": [_community_out(c) for c in result.items]}  # type: ignore[arg-type]
+    return {**page_out(result), "items": [_community_out(c) for c in result.items]}
 
 
-@router.post("", response={201: CommunityOut}, summary="Create a community; you become its coordinator")
+@router.post(
+    "", response={201: CommunityOut}, summary="Create a community; you become its coordinator"
+)
 def create_community(request: HttpRequest, payload: CommunityIn) -> tuple[int, dict[str, object]]:
     data = payload.dict()
     community = actions.create_community(
@@ -177,26 +176,42 @@ def update_community(request: HttpRequest, slug: str, payload: CommunityPatch) -
     return _community_out(community)
 
 
-@router.get("/{slug}/domain-revisions", response=list[RevisionOut], summary="Every version of the domain statement")
+@router.get(
+    "/{slug}/domain-revisions",
+    response=list[RevisionOut],
+    summary="Every version of the domain statement",
+)
 def domain_revisions(request: HttpRequest, slug: str) -> list[object]:
     access = access_community(user=viewer(request), slug=slug)
     return list(access.community.domain_revisions.select_related("revised_by"))
 
 
-@router.get("/{slug}/members", response=PageOut[MembershipOut], summary="Active members with their roles")
+@router.get(
+    "/{slug}/members", response=PageOut[MembershipOut], summary="Active members with their roles"
+)
 def list_members(request: HttpRequest, slug: str, page: int = 1) -> dict[str, object]:
     access = access_community_content(user=viewer(request), slug=slug)
-    result = paginate(queries.list_members(community=access.community), number=max(1, min(page, 100_000)), per_page=100)
-    return {**page_out(result), "items": [_membership_out(m) for m in result.items]}  # type: ignore[arg-type]
+    result = paginate(
+        queries.list_members(community=access.community),
+        number=max(1, min(page, 100_000)),
+        per_page=100,
+    )
+    return {**page_out(result), "items": [_membership_out(m) for m in result.items]}
 
 
-@router.get("/{slug}/pending", response=list[MembershipOut], summary="Requests and invitations (coordinators)")
+@router.get(
+    "/{slug}/pending",
+    response=list[MembershipOut],
+    summary="Requests and invitations (coordinators)",
+)
 def list_pending(request: HttpRequest, slug: str) -> list[dict[str, object]]:
     access = access_community_for_coordinators(user=require_user(request), slug=slug)
     return [_membership_out(m) for m in queries.list_pending(community=access.community)]
 
 
-@router.post("/{slug}/join", response=MembershipOut, summary="Join an open community or accept an invitation")
+@router.post(
+    "/{slug}/join", response=MembershipOut, summary="Join an open community or accept an invitation"
+)
 def join(request: HttpRequest, slug: str) -> dict[str, object]:
     user = require_user(request)
     access = access_community(user=user, slug=slug)
@@ -204,14 +219,22 @@ def join(request: HttpRequest, slug: str) -> dict[str, object]:
 
 
 @router.post("/{slug}/requests", response={201: MembershipOut}, summary="Ask to join")
-def request_to_join(request: HttpRequest, slug: str, payload: JoinRequestIn) -> tuple[int, dict[str, object]]:
+def request_to_join(
+    request: HttpRequest, slug: str, payload: JoinRequestIn
+) -> tuple[int, dict[str, object]]:
     user = require_user(request)
     access = access_community(user=user, slug=slug)
-    membership = actions.request_to_join(community=access.community, user=user, message=payload.message)
+    membership = actions.request_to_join(
+        community=access.community, user=user, message=payload.message
+    )
     return 201, _membership_out(membership)
 
 
-@router.post("/{slug}/leave", response=DetailOut, summary="Leave, withdraw a request or decline an invitation")
+@router.post(
+    "/{slug}/leave",
+    response=DetailOut,
+    summary="Leave, withdraw a request or decline an invitation",
+)
 def leave(request: HttpRequest, slug: str) -> dict[str, str]:
     user = require_user(request)
     access = access_community(user=user, slug=slug)
@@ -224,7 +247,11 @@ def leave(request: HttpRequest, slug: str) -> dict[str, str]:
     return {"detail": "Done."}
 
 
-@router.post("/{slug}/members/{username}/approve", response=MembershipOut, summary="Approve a request (coordinators)")
+@router.post(
+    "/{slug}/members/{username}/approve",
+    response=MembershipOut,
+    summary="Approve a request (coordinators)",
+)
 def approve(request: HttpRequest, slug: str, username: str) -> dict[str, object]:
     user = require_user(request)
     access = access_community_for_coordinators(user=user, slug=slug)
@@ -232,7 +259,9 @@ def approve(request: HttpRequest, slug: str, username: str) -> dict[str, object]
     return _membership_out(actions.approve_request(membership=membership, by=user))
 
 
-@router.post("/{slug}/members/{username}/deny", response=DetailOut, summary="Deny a request (coordinators)")
+@router.post(
+    "/{slug}/members/{username}/deny", response=DetailOut, summary="Deny a request (coordinators)"
+)
 def deny(request: HttpRequest, slug: str, username: str) -> dict[str, str]:
     user = require_user(request)
     access = access_community_for_coordinators(user=user, slug=slug)
@@ -240,19 +269,27 @@ def deny(request: HttpRequest, slug: str, username: str) -> dict[str, str]:
     return {"detail": "Request denied."}
 
 
-@router.post("/{slug}/invitations", response={201: MembershipOut}, summary="Invite someone (coordinators)")
+@router.post(
+    "/{slug}/invitations", response={201: MembershipOut}, summary="Invite someone (coordinators)"
+)
 def invite(request: HttpRequest, slug: str, payload: InviteIn) -> tuple[int, dict[str, object]]:
     user = require_user(request)
     access = access_community_for_coordinators(user=user, slug=slug)
     invitee = User.objects.filter(username=payload.username, is_active=True).first()
     if invitee is None:
         raise Http404("Nobody has that username.")
-    membership = actions.invite_member(community=access.community, user=invitee, by=user, message=payload.message)
+    membership = actions.invite_member(
+        community=access.community, user=invitee, by=user, message=payload.message
+    )
     return 201, _membership_out(membership)
 
 
-@router.put("/{slug}/members/{username}/roles", response=MembershipOut, summary="Set roles (coordinators)")
-def set_roles(request: HttpRequest, slug: str, username: str, payload: RolesIn) -> dict[str, object]:
+@router.put(
+    "/{slug}/members/{username}/roles", response=MembershipOut, summary="Set roles (coordinators)"
+)
+def set_roles(
+    request: HttpRequest, slug: str, username: str, payload: RolesIn
+) -> dict[str, object]:
     user = require_user(request)
     access = access_community_for_coordinators(user=user, slug=slug)
     membership = actions.update_member_roles(

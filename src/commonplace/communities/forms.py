@@ -42,7 +42,9 @@ class CharterForm(forms.Form):
     visibility = forms.ChoiceField(choices=Visibility.choices, widget=forms.RadioSelect)
     join_policy = forms.ChoiceField(choices=JoinPolicy.choices, widget=forms.RadioSelect)
     stage = forms.ChoiceField(choices=Stage.choices)
-    recognition = forms.ChoiceField(choices=Recognition.choices, label="Recognition by the organization")
+    recognition = forms.ChoiceField(
+        choices=Recognition.choices, label="Recognition by the organization"
+    )
     cadence = forms.ChoiceField(choices=Cadence.choices, label="Expected rhythm")
     accent_color = forms.RegexField(
         regex=r"^#[0-9a-fA-F]{6}$",

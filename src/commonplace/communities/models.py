@@ -94,7 +94,9 @@ class Community(models.Model):
     visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )
-    join_policy = models.CharField(max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN)
+    join_policy = models.CharField(
+        max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
+    )
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.POTENTIAL)
     recognition = models.CharField(
         max_length=16, choices=Recognition.choices, default=Recognition.UNRECOGNIZED
@@ -129,7 +131,9 @@ class Community(models.Model):
 
     @property
     def visibility_label(self) -> str:
-        return {"public": "Public", "members": "Members only", "private": "Private"}[self.visibility]
+        return {"public": "Public", "members": "Members only", "private": "Private"}[
+            self.visibility
+        ]
 
     @property
     def stage_description(self) -> str:
@@ -147,7 +151,9 @@ class Community(models.Model):
 class DomainRevision(models.Model):
     """Every version of a community's domain statement, oldest first."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="domain_revisions")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="domain_revisions"
+    )
     text = models.TextField()
     note = models.CharField(max_length=200, blank=True)
     revised_by = models.ForeignKey(
@@ -157,6 +163,9 @@ class DomainRevision(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Domain of {self.community_id} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Topic(models.Model):
@@ -215,7 +224,9 @@ class Membership(models.Model):
     """A person's place in a community: a member, a pending request or an invitation."""
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     status = models.CharField(max_length=16, choices=MembershipStatus.choices)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     leadership_roles = models.JSONField(default=list, blank=True)

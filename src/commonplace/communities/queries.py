@@ -22,16 +22,13 @@ def visible_communities_filter(user: Any) -> Q:
     """The communities whose existence `user` may see, as one filter."""
     if not user.is_authenticated:
         return Q(visibility=Visibility.PUBLIC)
-    return (
-        Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
-        | Q(
-            memberships__user=user,
-            memberships__status__in=[MembershipStatus.ACTIVE, MembershipStatus.INVITED],
-        )
+    return Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(
+        memberships__user=user,
+        memberships__status__in=[MembershipStatus.ACTIVE, MembershipStatus.INVITED],
     )
 
 
-def readable_community_ids(user: Any) -> QuerySet[Community]:
+def readable_community_ids(user: Any) -> QuerySet[Community, Any]:
     """Ids of communities whose content `user` may read (for cross-community lists)."""
     readable = Q(visibility=Visibility.PUBLIC)
     if user.is_authenticated:
@@ -71,8 +68,8 @@ def list_directory_topics(*, user: Any) -> list[tuple[str, str, int]]:
 
 def list_memberships_of(*, user: Any) -> QuerySet[Membership]:
     """The signed-in person's own memberships, invitations and requests."""
-    return Membership.objects.filter(user=user).select_related("community").order_by(
-        "community__name"
+    return (
+        Membership.objects.filter(user=user).select_related("community").order_by("community__name")
     )
 
 

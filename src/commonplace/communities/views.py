@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from commonplace.accounts.access import signed_in_user
 from commonplace.accounts.models import User
 from commonplace.communities import actions, queries
 from commonplace.communities.access import (
@@ -39,7 +40,9 @@ CHARTER_FIELDS = actions.CHARTER_FIELDS
 
 def home(request: HttpRequest) -> HttpResponse:
     memberships = (
-        list(queries.list_memberships_of(user=request.user)) if request.user.is_authenticated else []
+        list(queries.list_memberships_of(user=request.user))
+        if request.user.is_authenticated
+        else []
     )
     return render(
         request,
@@ -78,8 +81,10 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
-    form = CreateCommunityForm(request.POST or None, initial={"visibility": "public", "join_policy": "open"})
+    user = signed_in_user(request)
+    form = CreateCommunityForm(
+        request.POST or None, initial={"visibility": "public", "join_policy": "open"}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -88,7 +93,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 slug=data["slug"],
                 domain_statement=data["domain_statement"],
                 topics=data["topics"],
-                by=request.user,
+                by=user,
                 **{f: data[f] for f in CHARTER_FIELDS if f != "name"},
             )
         except DomainError as error:
@@ -128,8 +133,8 @@ def community_home(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def charter_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    assert isinstance(request.user, User)
-    access = access_community_for_coordinators(user=request.user, slug=slug)
+    user = signed_in_user(request)
+    access = access_community_for_coordinators(user=user, slug=slug)
     community = access.community
     form = EditCharterForm(request.POST or None, initial=EditCharterForm.initial_for(community))
     if request.method == "POST" and form.is_valid():
@@ -137,7 +142,7 @@ def charter_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             actions.update_charter(
                 community=community,
-                by=request.user,
+                by=user,
                 domain_statement=data["domain_statement"],
                 revision_note=data["revision_note"],
                 topics=data["topics"],
@@ -180,7 +185,9 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             "access": access,
             "community": access.community,
             "page": page,
-            "pending": queries.list_pending(community=access.community) if access.is_coordinator else [],
+            "pending": queries.list_pending(community=access.community)
+            if access.is_coordinator
+            else [],
             "invite_form": InviteForm(),
             "leadership_help": LEADERSHIP_DESCRIPTIONS,
         },
@@ -190,22 +197,22 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def join(request: HttpRequest, slug: str) -> HttpResponse:
-    assert isinstance(request.user, User)
-    access = access_community(user=request.user, slug=slug)
-    actions.join_community(community=access.community, user=request.user)
+    user = signed_in_user(request)
+    access = access_community(user=user, slug=slug)
+    actions.join_community(community=access.community, user=user)
     messages.success(request, f"Welcome to {access.community.name}.")
     return redirect("communities:home", slug=slug)
 
 
 @login_required
 def request_to_join(request: HttpRequest, slug: str) -> HttpResponse:
-    assert isinstance(request.user, User)
-    access = access_community(user=request.user, slug=slug)
+    user = signed_in_user(request)
+    access = access_community(user=user, slug=slug)
     form = RequestToJoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.request_to_join(
-                community=access.community, user=request.user, message=form.cleaned_data["message"]
+                community=access.community, user=user, message=form.cleaned_data["message"]
             )
         except DomainError as error:
             add_domain_error(form, error)
@@ -247,14 +254,14 @@ def decline_invitation(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def decide_request(request: HttpRequest, slug: str, username: str, decision: str) -> HttpResponse:
-    assert isinstance(request.user, User)
-    access = access_community_for_coordinators(user=request.user, slug=slug)
+    user = signed_in_user(request)
+    access = access_community_for_coordinators(user=user, slug=slug)
     membership = access_membership(access=access, username=username)
     if decision == "approve":
-        actions.approve_request(membership=membership, by=request.user)
+        actions.approve_request(membership=membership, by=user)
         messages.success(request, f"{membership.user.name} is now a member.")
     else:
-        actions.deny_request(membership=membership, by=request.user)
+        actions.deny_request(membership=membership, by=user)
         messages.success(request, f"Request from {membership.user.name} denied.")
     return redirect("communities:members", slug=slug)
 
@@ -262,11 +269,13 @@ def decide_request(request: HttpRequest, slug: str, username: str, decision: str
 @login_required
 @require_POST
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
-    assert isinstance(request.user, User)
-    access = access_community_for_coordinators(user=request.user, slug=slug)
+    user = signed_in_user(request)
+    access = access_community_for_coordinators(user=user, slug=slug)
     form = InviteForm(request.POST)
     if form.is_valid():
-        invitee = User.objects.filter(username=form.cleaned_data["username"], is_active=True).first()
+        invitee = User.objects.filter(
+            username=form.cleaned_data["username"], is_active=True
+        ).first()
         if invitee is None:
             form.add_error("username", "Nobody has that username.")
         else:
@@ -274,7 +283,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
                 actions.invite_member(
                     community=access.community,
                     user=invitee,
-                    by=request.user,
+                    by=user,
                     message=form.cleaned_data["message"],
                 )
             except DomainError as error:
@@ -293,8 +302,8 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def member_roles(request: HttpRequest, slug: str, username: str) -> HttpResponse:
-    assert isinstance(request.user, User)
-    access = access_community_for_coordinators(user=request.user, slug=slug)
+    user = signed_in_user(request)
+    access = access_community_for_coordinators(user=user, slug=slug)
     membership = access_membership(access=access, username=username)
     form = MemberRolesForm(request.POST)
     if not form.is_valid():
@@ -303,7 +312,7 @@ def member_roles(request: HttpRequest, slug: str, username: str) -> HttpResponse
         membership=membership,
         role=form.cleaned_data["role"],
         leadership_roles=form.cleaned_data["leadership_roles"],
-        by=request.user,
+        by=user,
     )
     messages.success(request, f"Roles of {membership.user.name} updated.")
     return redirect("communities:members", slug=slug)

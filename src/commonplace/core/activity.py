@@ -25,7 +25,7 @@ def record_activity(
         actor=actor,
         community=community,
         verb=verb,
-        target_type=target._meta.model_name if target is not None else "",
+        target_type=(target._meta.model_name or "") if target is not None else "",
         target_id=target.pk if target is not None else None,
         data=data or {},
         created_at=at or timezone.now(),

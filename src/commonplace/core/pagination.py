@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 MAX_PAGE = 100_000
 
@@ -49,7 +50,7 @@ class Page(Generic[T]):
         return self.number - 1
 
 
-def paginate(queryset: QuerySet[T], *, number: int, per_page: int) -> Page[T]:
+def paginate(queryset: QuerySet[M, Any], *, number: int, per_page: int) -> Page[Any]:
     """Slice one page; a page past the end is clamped to the last page."""
     total = queryset.count()
     last = max(1, -(-total // per_page))

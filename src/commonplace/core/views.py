@@ -7,7 +7,9 @@ from django.shortcuts import render
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    message = str(exception) if exception and str(exception) else "There is nothing at this address."
+    message = (
+        str(exception) if exception and str(exception) else "There is nothing at this address."
+    )
     if "resolver404" in message or message.startswith("{"):
         message = "There is nothing at this address."
     return render(request, "error.html", {"status": 404, "message": message}, status=404)
@@ -33,7 +35,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         "error.html",
         {
             "status": 403,
-            "message": "This form has expired or was sent from elsewhere. Go back, reload the page and try again.",
+            "message": "This form has expired or was sent from elsewhere. "
+            "Go back, reload the page and try again.",
         },
         status=403,
     )

@@ -105,16 +105,18 @@ def start_thread(
         thread_count=F("thread_count") + 1, last_activity_at=now
     )
     record_activity(
-        actor=author, verb=Verb.THREAD_STARTED, community=community, target=thread, at=now,
+        actor=author,
+        verb=Verb.THREAD_STARTED,
+        community=community,
+        target=thread,
+        at=now,
         data={"kind": kind},
     )
     return thread
 
 
 @transaction.atomic
-def reply_to_thread(
-    *, thread: Thread, author: User, body: str, at: datetime | None = None
-) -> Post:
+def reply_to_thread(*, thread: Thread, author: User, body: str, at: datetime | None = None) -> Post:
     body = _clean_body(body)
     now = at or timezone.now()
     post = Post.objects.create(
@@ -122,7 +124,11 @@ def reply_to_thread(
     )
     _bump(thread, now, reply_count=1)
     record_activity(
-        actor=author, verb=Verb.POST_REPLIED, community=thread.community, target=post, at=now,
+        actor=author,
+        verb=Verb.POST_REPLIED,
+        community=thread.community,
+        target=post,
+        at=now,
         data={"thread_id": thread.pk},
     )
     return post
@@ -175,7 +181,10 @@ def edit_post(*, post: Post, by: User, membership: Membership | None, body: str)
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     record_activity(
-        actor=by, verb=Verb.POST_EDITED, community=post.thread.community, target=post,
+        actor=by,
+        verb=Verb.POST_EDITED,
+        community=post.thread.community,
+        target=post,
         data={"thread_id": post.thread_id},
     )
     return post
@@ -208,7 +217,10 @@ def delete_post(*, post: Post, by: User, membership: Membership | None) -> Post:
         updates["accepted_answer"] = None
     Thread.objects.filter(pk=thread.pk).update(**updates)
     record_activity(
-        actor=by, verb=Verb.POST_DELETED, community=thread.community, target=post,
+        actor=by,
+        verb=Verb.POST_DELETED,
+        community=thread.community,
+        target=post,
         data={"thread_id": thread.pk},
     )
     return post
@@ -228,7 +240,11 @@ def vote_helpful(
     Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
     Thread.objects.filter(pk=post.thread_id).update(helpful_count=F("helpful_count") + 1)
     record_activity(
-        actor=by, verb=Verb.POST_VOTED, community=post.thread.community, target=post, at=now,
+        actor=by,
+        verb=Verb.POST_VOTED,
+        community=post.thread.community,
+        target=post,
+        at=now,
         data={"thread_id": post.thread_id, "author_id": post.author_id},
     )
     post.refresh_from_db(fields=["helpful_count"])
@@ -243,7 +259,10 @@ def withdraw_vote(*, post: Post, by: User) -> Post:
     Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") - 1)
     Thread.objects.filter(pk=post.thread_id).update(helpful_count=F("helpful_count") - 1)
     record_activity(
-        actor=by, verb=Verb.POST_UNVOTED, community=post.thread.community, target=post,
+        actor=by,
+        verb=Verb.POST_UNVOTED,
+        community=post.thread.community,
+        target=post,
         data={"thread_id": post.thread_id},
     )
     post.refresh_from_db(fields=["helpful_count"])
@@ -270,7 +289,11 @@ def accept_answer(
     thread.accepted_answer = answer
     thread.save(update_fields=["accepted_answer"])
     record_activity(
-        actor=by, verb=Verb.ANSWER_ACCEPTED, community=thread.community, target=answer, at=at,
+        actor=by,
+        verb=Verb.ANSWER_ACCEPTED,
+        community=thread.community,
+        target=answer,
+        at=at,
         data={"thread_id": thread.pk, "author_id": answer.author_id},
     )
     return thread
@@ -285,7 +308,10 @@ def unaccept_answer(*, thread: Thread, by: User, membership: Membership | None) 
     thread.accepted_answer = None
     thread.save(update_fields=["accepted_answer"])
     record_activity(
-        actor=by, verb=Verb.ANSWER_UNACCEPTED, community=thread.community, target=thread,
+        actor=by,
+        verb=Verb.ANSWER_UNACCEPTED,
+        community=thread.community,
+        target=thread,
         data={"post_id": previous},
     )
     return thread

@@ -19,8 +19,6 @@ from commonplace.discussions.models import Post, Thread, ThreadKind
 
 router = Router(tags=["discussions"])
 
-KindIn = Literal[tuple(ThreadKind.values)]  # type: ignore[valid-type]
-
 
 class ThreadOut(Schema):
     id: int
@@ -53,7 +51,7 @@ class ThreadDetailOut(ThreadOut):
 
 
 class ThreadFiltersIn(Schema):
-    kind: KindIn | None = None
+    kind: ThreadKind | None = None
     topic: str = Field("", max_length=50)
     author: str = Field("", max_length=150)
     state: Literal["", "unanswered", "open", "resolved"] = ""
@@ -61,7 +59,7 @@ class ThreadFiltersIn(Schema):
 
 
 class ThreadIn(Schema):
-    kind: KindIn
+    kind: ThreadKind
     title: str = Field(min_length=1, max_length=200)
     body: str = Field(min_length=1, max_length=50_000)
     topics: list[str] = Field(default_factory=list, max_length=5)
@@ -90,8 +88,12 @@ def _thread_out(thread: Thread) -> dict[str, object]:
     return data
 
 
-@router.get("/{slug}/threads", response=PageOut[ThreadOut], summary="Threads, most recently active first")
-def list_threads(request: HttpRequest, slug: str, filters: Query[ThreadFiltersIn]) -> dict[str, object]:
+@router.get(
+    "/{slug}/threads", response=PageOut[ThreadOut], summary="Threads, most recently active first"
+)
+def list_threads(
+    request: HttpRequest, slug: str, filters: Query[ThreadFiltersIn]
+) -> dict[str, object]:
     access = access_community_content(user=viewer(request), slug=slug)
     threads = queries.list_threads(
         community=access.community,
@@ -100,34 +102,48 @@ def list_threads(request: HttpRequest, slug: str, filters: Query[ThreadFiltersIn
         ),
     )
     result = paginate(threads, number=filters.page, per_page=50)
-    return {**page_out(result), "items": [_thread_out(t) for t in result.items]}  # type: ignore[arg-type]
+    return {**page_out(result), "items": [_thread_out(t) for t in result.items]}
 
 
 @router.post("/{slug}/threads", response={201: ThreadOut}, summary="Start a thread (members)")
-def start_thread(request: HttpRequest, slug: str, payload: ThreadIn) -> tuple[int, dict[str, object]]:
+def start_thread(
+    request: HttpRequest, slug: str, payload: ThreadIn
+) -> tuple[int, dict[str, object]]:
     user = require_user(request)
     access = access_community_for_members(user=user, slug=slug)
     thread = actions.start_thread(community=access.community, author=user, **payload.dict())
     return 201, _thread_out(thread)
 
 
-@router.get("/{slug}/threads/{thread_id}", response=ThreadDetailOut, summary="A thread with its posts")
+@router.get(
+    "/{slug}/threads/{thread_id}", response=ThreadDetailOut, summary="A thread with its posts"
+)
 def get_thread(request: HttpRequest, slug: str, thread_id: int) -> dict[str, object]:
     access = access_community_content(user=viewer(request), slug=slug)
     thread = access_thread(access=access, thread_id=thread_id)
     return {**_thread_out(thread), "posts": list(queries.list_posts(thread=thread))}
 
 
-@router.patch("/{slug}/threads/{thread_id}", response=ThreadOut, summary="Edit a thread (its author)")
-def edit_thread(request: HttpRequest, slug: str, thread_id: int, payload: ThreadPatch) -> dict[str, object]:
+@router.patch(
+    "/{slug}/threads/{thread_id}", response=ThreadOut, summary="Edit a thread (its author)"
+)
+def edit_thread(
+    request: HttpRequest, slug: str, thread_id: int, payload: ThreadPatch
+) -> dict[str, object]:
     user = require_user(request)
     access = access_community_for_members(user=user, slug=slug)
     thread = access_thread(access=access, thread_id=thread_id)
-    thread = actions.edit_thread(thread=thread, by=user, membership=access.membership, **payload.dict())
+    thread = actions.edit_thread(
+        thread=thread, by=user, membership=access.membership, **payload.dict()
+    )
     return _thread_out(thread)
 
 
-@router.delete("/{slug}/threads/{thread_id}", response=DetailOut, summary="Delete a thread (author or coordinator)")
+@router.delete(
+    "/{slug}/threads/{thread_id}",
+    response=DetailOut,
+    summary="Delete a thread (author or coordinator)",
+)
 def delete_thread(request: HttpRequest, slug: str, thread_id: int) -> dict[str, str]:
     user = require_user(request)
     access = access_community_for_members(user=user, slug=slug)
@@ -136,7 +152,9 @@ def delete_thread(request: HttpRequest, slug: str, thread_id: int) -> dict[str, 
     return {"detail": "Thread deleted."}
 
 
-@router.post("/{slug}/threads/{thread_id}/posts", response={201: PostOut}, summary="Reply (members)")
+@router.post(
+    "/{slug}/threads/{thread_id}/posts", response={201: PostOut}, summary="Reply (members)"
+)
 def reply(request: HttpRequest, slug: str, thread_id: int, payload: PostIn) -> tuple[int, Post]:
     user = require_user(request)
     access = access_community_for_members(user=user, slug=slug)
@@ -152,7 +170,9 @@ def edit_post(request: HttpRequest, slug: str, post_id: int, payload: PostIn) ->
     return actions.edit_post(post=post, by=user, membership=access.membership, body=payload.body)
 
 
-@router.delete("/{slug}/posts/{post_id}", response=DetailOut, summary="Delete a post (author or coordinator)")
+@router.delete(
+    "/{slug}/posts/{post_id}", response=DetailOut, summary="Delete a post (author or coordinator)"
+)
 def delete_post(request: HttpRequest, slug: str, post_id: int) -> dict[str, str]:
     user = require_user(request)
     access = access_community_for_members(user=user, slug=slug)
@@ -161,7 +181,9 @@ def delete_post(request: HttpRequest, slug: str, post_id: int) -> dict[str, str]
     return {"detail": "Post deleted."}
 
 
-@router.post("/{slug}/posts/{post_id}/vote", response=PostOut, summary="Mark a post helpful (members)")
+@router.post(
+    "/{slug}/posts/{post_id}/vote", response=PostOut, summary="Mark a post helpful (members)"
+)
 def vote(request: HttpRequest, slug: str, post_id: int) -> Post:
     user = require_user(request)
     access = access_community_for_members(user=user, slug=slug)
@@ -176,18 +198,28 @@ def unvote(request: HttpRequest, slug: str, post_id: int) -> Post:
     return actions.withdraw_vote(post=access_post(access=access, post_id=post_id), by=user)
 
 
-@router.post("/{slug}/threads/{thread_id}/accept", response=ThreadOut, summary="Accept an answer (asker or coordinator)")
+@router.post(
+    "/{slug}/threads/{thread_id}/accept",
+    response=ThreadOut,
+    summary="Accept an answer (asker or coordinator)",
+)
 def accept(request: HttpRequest, slug: str, thread_id: int, payload: AcceptIn) -> dict[str, object]:
     user = require_user(request)
     access = access_community_for_members(user=user, slug=slug)
     thread = access_thread(access=access, thread_id=thread_id)
     answer = access_post(access=access, post_id=payload.post_id)
-    return _thread_out(actions.accept_answer(thread=thread, answer=answer, by=user, membership=access.membership))
+    return _thread_out(
+        actions.accept_answer(thread=thread, answer=answer, by=user, membership=access.membership)
+    )
 
 
-@router.delete("/{slug}/threads/{thread_id}/accept", response=ThreadOut, summary="Withdraw the accepted answer")
+@router.delete(
+    "/{slug}/threads/{thread_id}/accept", response=ThreadOut, summary="Withdraw the accepted answer"
+)
 def unaccept(request: HttpRequest, slug: str, thread_id: int) -> dict[str, object]:
     user = require_user(request)
     access = access_community_for_members(user=user, slug=slug)
     thread = access_thread(access=access, thread_id=thread_id)
-    return _thread_out(actions.unaccept_answer(thread=thread, by=user, membership=access.membership))
+    return _thread_out(
+        actions.unaccept_answer(thread=thread, by=user, membership=access.membership)
+    )

@@ -30,13 +30,13 @@ class ThreadForm(forms.Form):
         max_length=MAX_BODY,
         help_text="Markdown: **bold**, _italic_, `code`, lists, links, tables.",
     )
-    topics = forms.MultipleChoiceField(choices=[], required=False, widget=forms.CheckboxSelectMultiple)
+    topics = forms.MultipleChoiceField(
+        choices=[], required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args: object, community: Community, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        topics = self.fields["topics"]
-        assert isinstance(topics, forms.MultipleChoiceField)
-        topics.choices = [(t.slug, t.name) for t in community.topics.all()]
+        self.fields["topics"].choices = [(t.slug, t.name) for t in community.topics.all()]  # type: ignore[attr-defined]
 
 
 class EditThreadForm(ThreadForm):

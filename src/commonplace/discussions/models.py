@@ -25,7 +25,8 @@ KIND_EXAMPLES = {
     ThreadKind.REUSING_ASSETS: "I have a proposal for a local area network I wrote for a client "
     "last year. I can send it to you and you can easily tweak it for this new client.",
     ThreadKind.COORDINATION: "Can we combine our purchases of solvent to achieve bulk discounts?",
-    ThreadKind.DISCUSSING_DEVELOPMENTS: "What do you think of the new CAD system? Does it really help?",
+    ThreadKind.DISCUSSING_DEVELOPMENTS: "What do you think of the new CAD system? "
+    "Does it really help?",
     ThreadKind.DOCUMENTATION_PROJECT: "We have faced this problem five times now. "
     "Let us write it down once and for all.",
     ThreadKind.VISIT: "Can we come and see your after-school program? "
@@ -47,10 +48,14 @@ QUESTION_KINDS = frozenset(
 class Thread(models.Model):
     """A discussion of one kind in one community. Its first post is the opening."""
 
-    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="threads")
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="threads"
+    )
     kind = models.CharField(max_length=32, choices=ThreadKind.choices)
     title = models.CharField(max_length=200)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="threads")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="threads"
+    )
     topics = models.ManyToManyField("communities.Topic", blank=True, related_name="threads")
     accepted_answer = models.ForeignKey(
         "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -65,7 +70,10 @@ class Thread(models.Model):
     class Meta:
         ordering = ["-last_activity_at", "-id"]
         indexes = [
-            models.Index(fields=["community", "deleted_at", "-last_activity_at", "-id"], name="thread_activity_idx"),
+            models.Index(
+                fields=["community", "deleted_at", "-last_activity_at", "-id"],
+                name="thread_activity_idx",
+            ),
             models.Index(fields=["community", "kind", "-last_activity_at"], name="thread_kind_idx"),
             models.Index(fields=["author", "-created_at"], name="thread_author_idx"),
         ]
@@ -94,7 +102,9 @@ class Post(models.Model):
     """The opening of a thread or a reply to it."""
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="posts"
+    )
     is_opening = models.BooleanField(default=False)
     body = models.TextField()
     # Rendered and sanitized once, on write, so reading never renders Markdown.
@@ -125,20 +135,30 @@ class PostRevision(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     title = models.CharField(max_length=200, blank=True)
     body = models.TextField()
-    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Revision of post {self.post_id} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Vote(models.Model):
     """A member found a post helpful."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "user"], name="one_vote_per_person")]
         indexes = [models.Index(fields=["user", "post"])]
+
+    def __str__(self) -> str:
+        return f"Vote by {self.user_id} on post {self.post_id}"

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from commonplace.accounts.models import User
+from commonplace.accounts.access import signed_in_user
 from commonplace.communities.access import (
     CommunityAccess,
     access_community_content,
@@ -21,6 +21,7 @@ from commonplace.communities.access import (
 )
 from commonplace.core.errors import DomainError
 from commonplace.core.forms import add_domain_error
+from commonplace.core.http import is_htmx
 from commonplace.core.pagination import paginate, parse_page_number
 from commonplace.discussions import actions, permissions, queries
 from commonplace.discussions.access import access_post, access_thread
@@ -44,7 +45,9 @@ def thread_url(thread: Thread) -> str:
 def thread_list(request: HttpRequest, slug: str) -> HttpResponse:
     access = access_community_content(user=request.user, slug=slug)
     form = ThreadFilterForm(request.GET)
-    filters = queries.ThreadFilters(**form.cleaned_data) if form.is_valid() else queries.ThreadFilters()
+    filters = (
+        queries.ThreadFilters(**form.cleaned_data) if form.is_valid() else queries.ThreadFilters()
+    )
     page = paginate(
         queries.list_threads(community=access.community, filters=filters),
         number=parse_page_number(request.GET.get("page")),
@@ -66,14 +69,14 @@ def thread_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def thread_new(request: HttpRequest, slug: str) -> HttpResponse:
-    assert isinstance(request.user, User)
-    access = access_community_for_members(user=request.user, slug=slug)
+    user = signed_in_user(request)
+    access = access_community_for_members(user=user, slug=slug)
     initial = {"kind": request.GET.get("kind", "seeking_experience")}
     form = ThreadForm(request.POST or None, community=access.community, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             thread = actions.start_thread(
-                community=access.community, author=request.user, **form.cleaned_data
+                community=access.community, author=user, **form.cleaned_data
             )
         except DomainError as error:
             add_domain_error(form, error)
@@ -92,7 +95,9 @@ def thread_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _thread_context(request: HttpRequest, access: CommunityAccess, thread: Thread) -> dict[str, object]:
+def _thread_context(
+    request: HttpRequest, access: CommunityAccess, thread: Thread
+) -> dict[str, object]:
     posts = list(queries.list_posts(thread=thread))
     return {
         "access": access,
@@ -109,23 +114,27 @@ def _thread_context(request: HttpRequest, access: CommunityAccess, thread: Threa
 def thread_detail(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     access = access_community_content(user=request.user, slug=slug)
     thread = access_thread(access=access, thread_id=thread_id)
-    return render(request, "discussions/thread_detail.html", _thread_context(request, access, thread))
+    return render(
+        request, "discussions/thread_detail.html", _thread_context(request, access, thread)
+    )
 
 
 @login_required
 @require_POST
 def reply(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
-    assert isinstance(request.user, User)
-    access = access_community_for_members(user=request.user, slug=slug)
+    user = signed_in_user(request)
+    access = access_community_for_members(user=user, slug=slug)
     thread = access_thread(access=access, thread_id=thread_id)
     form = PostForm(request.POST)
     if form.is_valid():
         try:
-            post = actions.reply_to_thread(thread=thread, author=request.user, body=form.cleaned_data["body"])
+            post = actions.reply_to_thread(
+                thread=thread, author=user, body=form.cleaned_data["body"]
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            if request.htmx:
+            if is_htmx(request):
                 return render(
                     request,
                     "discussions/_reply_created.html",
@@ -134,28 +143,36 @@ def reply(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
             return redirect(f"{thread_url(thread)}#post-{post.pk}")
     # The form comes back with what was typed, so a long reply is never lost.
     context = {**_thread_context(request, access, thread), "reply_form": form}
-    template = "discussions/_reply_form.html" if request.htmx else "discussions/thread_detail.html"
+    template = (
+        "discussions/_reply_form.html" if is_htmx(request) else "discussions/thread_detail.html"
+    )
     return render(request, template, context, status=422)
 
 
 @login_required
 def thread_edit(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
-    assert isinstance(request.user, User)
-    access = access_community_for_members(user=request.user, slug=slug)
+    user = signed_in_user(request)
+    access = access_community_for_members(user=user, slug=slug)
     thread = access_thread(access=access, thread_id=thread_id)
-    permissions.check_can_edit(request.user, thread.author_id, access.membership)
+    permissions.check_can_edit(user, thread.author_id, access.membership)
     opening = thread.posts.get(is_opening=True)
-    initial = {"title": thread.title, "body": opening.body, "topics": [t.slug for t in thread.topics.all()]}
+    initial = {
+        "title": thread.title,
+        "body": opening.body,
+        "topics": [t.slug for t in thread.topics.all()],
+    }
     form = EditThreadForm(request.POST or None, community=access.community, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.edit_thread(
-                thread=thread, by=request.user, membership=access.membership, **form.cleaned_data
+                thread=thread, by=user, membership=access.membership, **form.cleaned_data
             )
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, "Thread updated; the previous version is kept in its history.")
+            messages.success(
+                request, "Thread updated; the previous version is kept in its history."
+            )
             return redirect(thread_url(thread))
     return render(
         request,
@@ -167,16 +184,21 @@ def thread_edit(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse
 
 @login_required
 def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
-    assert isinstance(request.user, User)
-    access = access_community_for_members(user=request.user, slug=slug)
+    user = signed_in_user(request)
+    access = access_community_for_members(user=user, slug=slug)
     post = access_post(access=access, post_id=post_id)
     if post.is_opening:
         return redirect("discussions:thread_edit", slug, post.thread_id)
-    permissions.check_can_edit(request.user, post.author_id, access.membership)
+    permissions.check_can_edit(user, post.author_id, access.membership)
     form = PostForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.edit_post(post=post, by=request.user, membership=access.membership, body=form.cleaned_data["body"])
+            actions.edit_post(
+                post=post,
+                by=user,
+                membership=access.membership,
+                body=form.cleaned_data["body"],
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -184,7 +206,13 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     return render(
         request,
         "discussions/post_edit.html",
-        {"access": access, "community": access.community, "post": post, "thread": post.thread, "form": form},
+        {
+            "access": access,
+            "community": access.community,
+            "post": post,
+            "thread": post.thread,
+            "form": form,
+        },
         status=422 if form.errors else 200,
     )
 
@@ -208,10 +236,10 @@ def post_history(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def thread_delete(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
-    assert isinstance(request.user, User)
-    access = access_community_for_members(user=request.user, slug=slug)
+    user = signed_in_user(request)
+    access = access_community_for_members(user=user, slug=slug)
     thread = access_thread(access=access, thread_id=thread_id)
-    actions.delete_thread(thread=thread, by=request.user, membership=access.membership)
+    actions.delete_thread(thread=thread, by=user, membership=access.membership)
     messages.success(request, "Thread deleted.")
     return redirect("discussions:threads", slug)
 
@@ -219,10 +247,10 @@ def thread_delete(request: HttpRequest, slug: str, thread_id: int) -> HttpRespon
 @login_required
 @require_POST
 def post_delete(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
-    assert isinstance(request.user, User)
-    access = access_community_for_members(user=request.user, slug=slug)
+    user = signed_in_user(request)
+    access = access_community_for_members(user=user, slug=slug)
     post = access_post(access=access, post_id=post_id)
-    actions.delete_post(post=post, by=request.user, membership=access.membership)
+    actions.delete_post(post=post, by=user, membership=access.membership)
     messages.success(request, "Post deleted.")
     if post.is_opening:
         return redirect("discussions:threads", slug)
@@ -232,20 +260,25 @@ def post_delete(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def vote(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
-    assert isinstance(request.user, User)
-    access = access_community_for_members(user=request.user, slug=slug)
+    user = signed_in_user(request)
+    access = access_community_for_members(user=user, slug=slug)
     post: Post = access_post(access=access, post_id=post_id)
     form = VoteForm(request.POST)
     undo = form.is_valid() and form.cleaned_data["undo"]
     if undo:
-        post = actions.withdraw_vote(post=post, by=request.user)
+        post = actions.withdraw_vote(post=post, by=user)
     else:
-        post = actions.vote_helpful(post=post, by=request.user, membership=access.membership)
-    if request.htmx:
+        post = actions.vote_helpful(post=post, by=user, membership=access.membership)
+    if is_htmx(request):
         return render(
             request,
             "discussions/_vote_button.html",
-            {"post": post, "voted": set() if undo else {post.pk}, "access": access, "community": access.community},
+            {
+                "post": post,
+                "voted": set() if undo else {post.pk},
+                "access": access,
+                "community": access.community,
+            },
         )
     return redirect(f"{thread_url(post.thread)}#post-{post.pk}")
 
@@ -253,17 +286,19 @@ def vote(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def accept(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
-    assert isinstance(request.user, User)
-    access = access_community_for_members(user=request.user, slug=slug)
+    user = signed_in_user(request)
+    access = access_community_for_members(user=user, slug=slug)
     thread = access_thread(access=access, thread_id=thread_id)
     form = AcceptForm(request.POST)
     if not form.is_valid():
         raise DomainError("Say which post answers the question.")
     if form.cleaned_data["undo"]:
-        actions.unaccept_answer(thread=thread, by=request.user, membership=access.membership)
+        actions.unaccept_answer(thread=thread, by=user, membership=access.membership)
     else:
         answer = access_post(access=access, post_id=form.cleaned_data["post"])
-        actions.accept_answer(thread=thread, answer=answer, by=request.user, membership=access.membership)
-    if request.htmx:
-        return render(request, "discussions/_thread_body.html", _thread_context(request, access, thread))
+        actions.accept_answer(thread=thread, answer=answer, by=user, membership=access.membership)
+    if is_htmx(request):
+        return render(
+            request, "discussions/_thread_body.html", _thread_context(request, access, thread)
+        )
     return redirect(thread_url(thread))
