@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from commonplace.communities.models import (
     Topic,
 )
 from commonplace.core.activity import record_activity
+from commonplace.core.db import latest
 from commonplace.core.errors import ConflictError, DomainError, ForbiddenError
 from commonplace.core.models import Verb
 
@@ -83,9 +85,10 @@ def create_community(
     domain_statement: str,
     by: User,
     topics: Iterable[str] = (),
+    at: datetime | None = None,
     **charter: Any,
 ) -> Community:
-    """Create a community with `by` as its first coordinator."""
+    """Create a community with `by` as its first coordinator (`at`: original time)."""
     slug = slug.strip().lower()
     _check_slug(slug)
     if not domain_statement.strip():
@@ -94,7 +97,7 @@ def create_community(
     if unknown:
         raise DomainError(f"Unknown charter fields: {', '.join(sorted(unknown))}.")
     _check_charter({"name": name, **charter})
-    now = timezone.now()
+    now = at or timezone.now()
     try:
         with transaction.atomic():
             community = Community.objects.create(
@@ -125,7 +128,9 @@ def create_community(
         created_at=now,
         joined_at=now,
     )
-    record_activity(actor=by, verb=Verb.COMMUNITY_CREATED, community=community, target=community)
+    record_activity(
+        actor=by, verb=Verb.COMMUNITY_CREATED, community=community, target=community, at=now
+    )
     return community
 
 
@@ -198,19 +203,19 @@ def set_topics(*, community: Community, names: Iterable[str], by: User) -> list[
     return list(community.topics.all())
 
 
-def _activate(membership: Membership) -> None:
-    now = timezone.now()
+def _activate(membership: Membership, at: datetime | None = None) -> None:
+    now = at or timezone.now()
     membership.status = MembershipStatus.ACTIVE
     membership.joined_at = now
     membership.save(update_fields=["status", "joined_at"])
     Community.objects.filter(pk=membership.community_id).update(
-        member_count=F("member_count") + 1, last_activity_at=now
+        member_count=F("member_count") + 1, last_activity_at=latest("last_activity_at", now)
     )
 
 
 @transaction.atomic
-def join_community(*, community: Community, user: User) -> Membership:
-    """Join an open community, or accept a standing invitation."""
+def join_community(*, community: Community, user: User, at: datetime | None = None) -> Membership:
+    """Join an open community, or accept a standing invitation (`at`: original time)."""
     membership = (
         Membership.objects.select_for_update().filter(community=community, user=user).first()
     )
@@ -224,11 +229,14 @@ def join_community(*, community: Community, user: User) -> Membership:
         raise ForbiddenError("This community admits members on request: ask to join.")
     if community.join_policy == JoinPolicy.INVITE:
         raise ForbiddenError("This community admits members by invitation only.")
+    now = at or timezone.now()
     membership = Membership.objects.create(
-        community=community, user=user, status=MembershipStatus.PENDING, created_at=timezone.now()
+        community=community, user=user, status=MembershipStatus.PENDING, created_at=now
     )
-    _activate(membership)
-    record_activity(actor=user, verb=Verb.MEMBER_JOINED, community=community, target=membership)
+    _activate(membership, now)
+    record_activity(
+        actor=user, verb=Verb.MEMBER_JOINED, community=community, target=membership, at=now
+    )
     return membership
 
 

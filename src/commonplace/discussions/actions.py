@@ -16,6 +16,7 @@ from django.utils import timezone
 from commonplace.accounts.models import User
 from commonplace.communities.models import Community, Membership, Topic
 from commonplace.core.activity import record_activity
+from commonplace.core.db import latest
 from commonplace.core.errors import ConflictError, DomainError
 from commonplace.core.markdown import render_markdown
 from commonplace.core.models import Verb
@@ -62,8 +63,12 @@ def _resolve_topics(community: Community, slugs: Sequence[str]) -> list[Topic]:
 def _bump(thread: Thread, at: datetime, **counters: int) -> None:
     """Move the thread and its community to the top of "recent activity"."""
     updates = {name: F(name) + delta for name, delta in counters.items()}
-    Thread.objects.filter(pk=thread.pk).update(last_activity_at=at, **updates)
-    Community.objects.filter(pk=thread.community_id).update(last_activity_at=at)
+    Thread.objects.filter(pk=thread.pk).update(
+        last_activity_at=latest("last_activity_at", at), **updates
+    )
+    Community.objects.filter(pk=thread.community_id).update(
+        last_activity_at=latest("last_activity_at", at)
+    )
 
 
 @transaction.atomic
@@ -102,7 +107,7 @@ def start_thread(
         created_at=now,
     )
     Community.objects.filter(pk=community.pk).update(
-        thread_count=F("thread_count") + 1, last_activity_at=now
+        thread_count=F("thread_count") + 1, last_activity_at=latest("last_activity_at", now)
     )
     record_activity(
         actor=author,
