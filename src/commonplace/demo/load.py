@@ -77,12 +77,11 @@ def _people(rng: random.Random, log: Callable[[str], None]) -> list[User]:
 def _members(
     spec: DemoCommunity,
     community: Community,
+    coordinator: User,
     people: list[User],
     rng: random.Random,
     start: datetime,
 ) -> list[User]:
-    coordinator = community.created_by
-    assert coordinator is not None
     others = [p for p in people if p != coordinator]
     chosen = rng.sample(others, spec.size - 1)
     for person in chosen:
