@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 
 register = template.Library()
 
@@ -35,3 +36,11 @@ def kind_badge(thread: Any) -> str:
 @register.filter
 def person_name(person: Any) -> str:
     return person.name if person is not None else "a former member"
+
+
+@register.filter
+def ago(moment: Any) -> str:
+    """ "3 days ago": one unit is enough to judge how fresh something is."""
+    if moment is None:
+        return "never"
+    return f"{timesince(moment, depth=1)} ago"
