@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from commonplace.accounts.api_auth import require_user, viewer
 from commonplace.accounts.models import User
@@ -149,7 +149,7 @@ def list_communities(
 @router.post(
     "", response={201: CommunityOut}, summary="Create a community; you become its coordinator"
 )
-def create_community(request: HttpRequest, payload: CommunityIn) -> tuple[int, dict[str, object]]:
+def create_community(request: HttpRequest, payload: CommunityIn) -> Status[dict[str, object]]:
     data = payload.dict()
     community = actions.create_community(
         by=require_user(request),
@@ -159,7 +159,7 @@ def create_community(request: HttpRequest, payload: CommunityIn) -> tuple[int, d
         topics=data.pop("topics"),
         **data,
     )
-    return 201, _community_out(community)
+    return Status(201, _community_out(community))
 
 
 @router.get("/{slug}", response=CommunityOut, summary="A community's charter")
@@ -221,13 +221,13 @@ def join(request: HttpRequest, slug: str) -> dict[str, object]:
 @router.post("/{slug}/requests", response={201: MembershipOut}, summary="Ask to join")
 def request_to_join(
     request: HttpRequest, slug: str, payload: JoinRequestIn
-) -> tuple[int, dict[str, object]]:
+) -> Status[dict[str, object]]:
     user = require_user(request)
     access = access_community(user=user, slug=slug)
     membership = actions.request_to_join(
         community=access.community, user=user, message=payload.message
     )
-    return 201, _membership_out(membership)
+    return Status(201, _membership_out(membership))
 
 
 @router.post(
@@ -272,7 +272,7 @@ def deny(request: HttpRequest, slug: str, username: str) -> dict[str, str]:
 @router.post(
     "/{slug}/invitations", response={201: MembershipOut}, summary="Invite someone (coordinators)"
 )
-def invite(request: HttpRequest, slug: str, payload: InviteIn) -> tuple[int, dict[str, object]]:
+def invite(request: HttpRequest, slug: str, payload: InviteIn) -> Status[dict[str, object]]:
     user = require_user(request)
     access = access_community_for_coordinators(user=user, slug=slug)
     invitee = User.objects.filter(username=payload.username, is_active=True).first()
@@ -281,7 +281,7 @@ def invite(request: HttpRequest, slug: str, payload: InviteIn) -> tuple[int, dic
     membership = actions.invite_member(
         community=access.community, user=invitee, by=user, message=payload.message
     )
-    return 201, _membership_out(membership)
+    return Status(201, _membership_out(membership))
 
 
 @router.put(

@@ -75,6 +75,7 @@ def _people(rng: random.Random, log: Callable[[str], None]) -> list[User]:
 
 
 def _members(
+    index: int,
     spec: DemoCommunity,
     community: Community,
     coordinator: User,
@@ -82,8 +83,12 @@ def _members(
     rng: random.Random,
     start: datetime,
 ) -> list[User]:
-    others = [p for p in people if p != coordinator]
-    chosen = rng.sample(others, spec.size - 1)
+    # Everyone has a home community; the rest of the places go to people
+    # drawn at random, so memberships overlap as they do in an organization.
+    home = [p for i, p in enumerate(people) if i % len(COMMUNITIES) == index]
+    others = [p for p in people if p != coordinator and p not in home]
+    chosen = [p for p in home if p != coordinator]
+    chosen += rng.sample(others, max(0, spec.size - 1 - len(chosen)))
     for person in chosen:
         joined = start + timedelta(days=rng.uniform(0, 60))
         if spec.join_policy == "open":
@@ -205,7 +210,7 @@ def load_demo(*, log: Callable[[str], None] = print, seed: int = 7) -> int:
                 cadence=spec.cadence,
                 accent_color=spec.colour,
             )
-            members = _members(spec, community, people[index * 3], people, rng, start)
+            members = _members(index, spec, community, people[index * 3], people, rng, start)
             count = max(12, round(THREADS * spec.size / total_size))
             _threads(spec, community, members, count, rng, now)
         added += 1

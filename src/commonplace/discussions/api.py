@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from commonplace.accounts.api_auth import require_user, viewer
 from commonplace.communities.access import (
@@ -106,13 +106,11 @@ def list_threads(
 
 
 @router.post("/{slug}/threads", response={201: ThreadOut}, summary="Start a thread (members)")
-def start_thread(
-    request: HttpRequest, slug: str, payload: ThreadIn
-) -> tuple[int, dict[str, object]]:
+def start_thread(request: HttpRequest, slug: str, payload: ThreadIn) -> Status[dict[str, object]]:
     user = require_user(request)
     access = access_community_for_members(user=user, slug=slug)
     thread = actions.start_thread(community=access.community, author=user, **payload.dict())
-    return 201, _thread_out(thread)
+    return Status(201, _thread_out(thread))
 
 
 @router.get(
@@ -155,11 +153,11 @@ def delete_thread(request: HttpRequest, slug: str, thread_id: int) -> dict[str, 
 @router.post(
     "/{slug}/threads/{thread_id}/posts", response={201: PostOut}, summary="Reply (members)"
 )
-def reply(request: HttpRequest, slug: str, thread_id: int, payload: PostIn) -> tuple[int, Post]:
+def reply(request: HttpRequest, slug: str, thread_id: int, payload: PostIn) -> Status[Post]:
     user = require_user(request)
     access = access_community_for_members(user=user, slug=slug)
     thread = access_thread(access=access, thread_id=thread_id)
-    return 201, actions.reply_to_thread(thread=thread, author=user, body=payload.body)
+    return Status(201, actions.reply_to_thread(thread=thread, author=user, body=payload.body))
 
 
 @router.patch("/{slug}/posts/{post_id}", response=PostOut, summary="Edit a reply (its author)")
