@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import loader
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -21,12 +22,9 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "error.html",
-        {"status": 500, "message": "Something went wrong on our side. Nothing you sent was lost."},
-        status=500,
-    )
+    # Standalone page without context processors: whatever broke (the
+    # database, a template) must not break the error page too.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
