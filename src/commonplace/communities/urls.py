@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from commonplace.communities import views
 
@@ -13,8 +13,8 @@ urlpatterns = [
     path("<slug:slug>/members/", views.members, name="members"),
     path("<slug:slug>/members/invite/", views.invite, name="invite"),
     path("<slug:slug>/members/<str:username>/roles/", views.member_roles, name="member_roles"),
-    path(
-        "<slug:slug>/members/<str:username>/<str:decision>/",
+    re_path(
+        r"^(?P<slug>[-\w]+)/members/(?P<username>[^/]+)/(?P<decision>approve|deny)/$",
         views.decide_request,
         name="decide_request",
     ),
