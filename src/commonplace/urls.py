@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "commonplace.core.views.bad_request"
 handler404 = "commonplace.core.views.not_found"
 handler403 = "commonplace.core.views.forbidden"
 handler500 = "commonplace.core.views.server_error"

@@ -22,9 +22,13 @@ def visible_communities_filter(user: Any) -> Q:
     """The communities whose existence `user` may see, as one filter."""
     if not user.is_authenticated:
         return Q(visibility=Visibility.PUBLIC)
+    # The viewer's own memberships as a subquery (a few rows through the
+    # (user, status) index), not a join: joining `memberships` would walk every
+    # membership of every community, tens of thousands of rows per page view.
     return Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(
-        memberships__user=user,
-        memberships__status__in=[MembershipStatus.ACTIVE, MembershipStatus.INVITED],
+        id__in=Membership.objects.filter(
+            user=user, status__in=[MembershipStatus.ACTIVE, MembershipStatus.INVITED]
+        ).values("community_id")
     )
 
 
@@ -32,7 +36,12 @@ def readable_community_ids(user: Any) -> QuerySet[Community, Any]:
     """Ids of communities whose content `user` may read (for cross-community lists)."""
     readable = Q(visibility=Visibility.PUBLIC)
     if user.is_authenticated:
-        readable |= Q(memberships__user=user, memberships__status=MembershipStatus.ACTIVE)
+        # A subquery, not a join, for the same reason as visible_communities_filter.
+        readable |= Q(
+            id__in=Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).values(
+                "community_id"
+            )
+        )
     return Community.objects.filter(readable).values("id")
 
 
@@ -67,9 +76,16 @@ def list_directory_topics(*, user: Any) -> list[tuple[str, str, int]]:
 
 
 def list_memberships_of(*, user: Any) -> QuerySet[Membership]:
-    """The signed-in person's own memberships, invitations and requests."""
+    """The signed-in person's own memberships, invitations and requests.
+
+    Only in communities they may see: a request to a community that is (or
+    has since turned) private must not name it to someone who is not in it.
+    """
     return (
-        Membership.objects.filter(user=user).select_related("community").order_by("community__name")
+        Membership.objects.filter(user=user)
+        .filter(community__in=Community.objects.filter(visible_communities_filter(user)))
+        .select_related("community")
+        .order_by("community__name")
     )
 
 

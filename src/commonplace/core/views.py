@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -14,6 +15,14 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if "resolver404" in message or message.startswith("{"):
         message = "There is nothing at this address."
     return render(request, "error.html", {"status": 404, "message": message}, status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        status, message = 413, "What you sent is too large. Shorten it and try again."
+    else:
+        status, message = 400, "The request could not be understood. Go back and try again."
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
