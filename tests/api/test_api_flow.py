@@ -96,3 +96,9 @@ def test_openapi_schema_and_docs_are_served_locally():
     docs = Client().get("/api/v1/docs")
     assert docs.status_code == 200
     assert b"cdn." not in docs.content
+
+
+def test_unknown_api_address_answers_json_404():
+    response = Client().get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["detail"]

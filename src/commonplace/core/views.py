@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+
+
+def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    """An error page for people, or JSON for API callers."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -14,7 +21,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     )
     if "resolver404" in message or message.startswith("{"):
         message = "There is nothing at this address."
-    return render(request, "error.html", {"status": 404, "message": message}, status=404)
+    return _error(request, 404, message)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -22,12 +29,12 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         status, message = 413, "What you sent is too large. Shorten it and try again."
     else:
         status, message = 400, "The request could not be understood. Go back and try again."
-    return render(request, "error.html", {"status": status, "message": message}, status=status)
+    return _error(request, status, message)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     message = str(exception) if exception and str(exception) else "You may not do that."
-    return render(request, "error.html", {"status": 403, "message": message}, status=403)
+    return _error(request, 403, message)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
