@@ -43,4 +43,5 @@ def ago(moment: Any) -> str:
     """ "3 days ago": one unit is enough to judge how fresh something is."""
     if moment is None:
         return "never"
-    return f"{timesince(moment, depth=1)} ago"
+    elapsed = timesince(moment, depth=1)
+    return "just now" if elapsed.startswith("0\xa0") else f"{elapsed} ago"
