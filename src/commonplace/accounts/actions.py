@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from commonplace.accounts.models import ApiToken, User
 from commonplace.core.activity import record_activity
@@ -108,3 +110,41 @@ def authenticate_api_token(key: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def create_imported_person(
+    *,
+    display_name: str,
+    username_hint: str = "",
+    email: str = "",
+    location: str = "",
+    bio: str = "",
+    at: datetime | None = None,
+) -> User:
+    """An account for someone known only from imported history.
+
+    It has no usable password: the person can claim it through a password
+    reset if an e-mail address was imported, and nobody can log in as them.
+    """
+    base = slugify(username_hint or display_name)[:24].strip("-") or "member"
+    username, n = base, 1
+    while User.objects.filter(username__iexact=username).exists():
+        n += 1
+        username = f"{base}-{n}"
+    if email and User.objects.filter(email__iexact=email).exists():
+        email = ""  # the address belongs to an existing account; do not duplicate it
+    user = User(
+        username=username,
+        email=email,
+        display_name=display_name.strip()[:80],
+        location=location.strip()[:120],
+        bio=bio.strip()[:2000],
+        date_joined=at or timezone.now(),
+    )
+    user.set_unusable_password()
+    user.save()
+    record_activity(
+        actor=user, verb=Verb.USER_SIGNED_UP, target=user, at=at, data={"imported": True}
+    )
+    return user

@@ -436,3 +436,44 @@ def update_member_roles(
     """Set the community role and the leadership roles of a member in one step."""
     set_member_role(membership=membership, role=role, by=by)
     return set_leadership_roles(membership=membership, roles=leadership_roles, by=by)
+
+
+@transaction.atomic
+def admit_member(
+    *, community: Community, user: User, by: User, at: datetime | None = None
+) -> Membership:
+    """A coordinator brings someone in directly (imports, migrations), whatever the policy."""
+    membership = Membership.objects.filter(community=community, user=user).first()
+    if membership is not None and membership.is_active:
+        return membership
+    now = at or timezone.now()
+    if membership is None:
+        membership = Membership.objects.create(
+            community=community, user=user, status=MembershipStatus.PENDING, created_at=now
+        )
+    _activate(membership, now)
+    record_activity(
+        actor=user,
+        verb=Verb.MEMBER_JOINED,
+        community=community,
+        target=membership,
+        at=now,
+        data={"admitted_by": by.pk},
+    )
+    return membership
+
+
+def add_topics(*, community: Community, names: Iterable[str]) -> list[str]:
+    """Make sure topics with these names exist (imported tags); return their slugs."""
+    wanted = _parse_topic_names(names)
+    existing = set(
+        Topic.objects.filter(community=community, slug__in=list(wanted)).values_list(
+            "slug", flat=True
+        )
+    )
+    Topic.objects.bulk_create(
+        Topic(community=community, slug=slug, name=name)
+        for slug, name in wanted.items()
+        if slug not in existing
+    )
+    return list(wanted)

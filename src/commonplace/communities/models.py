@@ -238,7 +238,7 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["community", "user"]
+        ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["community", "user"], name="one_membership_per_person")
         ]

@@ -7,10 +7,13 @@ user input nor imported HTML can carry scripts, styles or event handlers.
 
 from __future__ import annotations
 
+import html
+import re
 from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdownify import markdownify
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "details", "dd", "dl", "dt",
@@ -52,3 +55,61 @@ def sanitize_html(html: str) -> str:
 def render_markdown(text: str) -> str:
     """Render user Markdown to safe HTML."""
     return sanitize_html(_parser().render(text))
+
+
+def strip_tags(source_html: str) -> str:
+    """Plain text of an HTML fragment (for short fields such as a profile's about)."""
+    return html.unescape(nh3.clean(source_html, tags=set())).strip()
+
+
+def html_to_text(source_html: str) -> str:
+    """Editable Markdown for imported HTML (the HTML itself is kept, sanitized)."""
+    return markdownify(sanitize_html(source_html), heading_style="ATX").strip()
+
+
+QUOTED = re.compile(r"^\s*>")
+
+
+def render_plain_text(text: str) -> str:
+    """Render e-mail or chat text: paragraphs kept, links live, quoted text folded.
+
+    Runs of quoted lines ("> ...") become a collapsed <details>, so a reply
+    reads as what was said, with what it answers one click away.
+    """
+    blocks: list[str] = []
+    quoted: list[str] = []
+    plain: list[str] = []
+
+    def flush_plain() -> None:
+        for paragraph in re.split(r"\n\s*\n", "\n".join(plain)):
+            lines = paragraph.strip("\n").splitlines()
+            if any(line.strip() for line in lines):
+                blocks.append("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
+        plain.clear()
+
+    def flush_quoted() -> None:
+        if quoted:
+            inner = "<br>".join(html.escape(QUOTED.sub("", line, count=1)) for line in quoted)
+            blocks.append(
+                f"<details><summary>Quoted text ({len(quoted)} lines)</summary>"
+                f"<blockquote>{inner}</blockquote></details>"
+            )
+            quoted.clear()
+
+    for line in text.splitlines():
+        if QUOTED.match(line):
+            flush_plain()
+            quoted.append(line)
+        else:
+            flush_quoted()
+            plain.append(line)
+    flush_plain()
+    flush_quoted()
+    return sanitize_html(_linkify("\n".join(blocks)))
+
+
+URL = re.compile(r"(?<![\"'=])(https?://[^\s<>\"']+[^\s<>\"'.,;:!?)])")
+
+
+def _linkify(fragment: str) -> str:
+    return URL.sub(r'<a href="\1">\1</a>', fragment)

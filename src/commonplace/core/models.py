@@ -39,6 +39,8 @@ class Verb(models.TextChoices):
     POST_UNVOTED = "post.unvoted", "withdrew a helpful vote"
     ANSWER_ACCEPTED = "thread.answer_accepted", "accepted an answer"
     ANSWER_UNACCEPTED = "thread.answer_unaccepted", "withdrew an accepted answer"
+    THREADS_LINKED = "thread.linked", "linked two threads"
+    IMPORT_RUN = "import.run", "imported history"
 
 
 class Activity(models.Model):

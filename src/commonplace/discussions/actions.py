@@ -18,10 +18,18 @@ from commonplace.communities.models import Community, Membership, Topic
 from commonplace.core.activity import record_activity
 from commonplace.core.db import latest
 from commonplace.core.errors import ConflictError, DomainError
-from commonplace.core.markdown import render_markdown
+from commonplace.core.markdown import render_markdown, sanitize_html
 from commonplace.core.models import Verb
 from commonplace.discussions import permissions
-from commonplace.discussions.models import Post, PostRevision, Thread, ThreadKind, Vote
+from commonplace.discussions.models import (
+    LinkKind,
+    Post,
+    PostRevision,
+    Thread,
+    ThreadKind,
+    ThreadLink,
+    Vote,
+)
 
 MAX_TITLE = 200
 MAX_BODY = 50_000
@@ -60,6 +68,10 @@ def _resolve_topics(community: Community, slugs: Sequence[str]) -> list[Topic]:
     return topics
 
 
+def _render(body: str, imported_html: str | None) -> str:
+    return sanitize_html(imported_html) if imported_html is not None else render_markdown(body)
+
+
 def _bump(thread: Thread, at: datetime, **counters: int) -> None:
     """Move the thread and its community to the top of "recent activity"."""
     updates = {name: F(name) + delta for name, delta in counters.items()}
@@ -75,14 +87,21 @@ def _bump(thread: Thread, at: datetime, **counters: int) -> None:
 def start_thread(
     *,
     community: Community,
-    author: User,
+    author: User | None,
     kind: str,
     title: str,
     body: str,
     topics: Sequence[str] = (),
     at: datetime | None = None,
+    imported_html: str | None = None,
+    source_url: str = "",
 ) -> Thread:
-    """Open a thread with its first post. The caller checked that `author` is a member."""
+    """Open a thread with its first post. The caller checked that `author` is a member.
+
+    Importers pass the source's own HTML as `imported_html` (sanitized here,
+    like everything else) and the text as `body`, so both the original
+    rendering and an editable text are kept.
+    """
     if kind not in ThreadKind.values:
         raise DomainError(f"Unknown kind of thread “{kind}”.", field="kind")
     title = _clean_title(title)
@@ -103,8 +122,9 @@ def start_thread(
         author=author,
         is_opening=True,
         body=body,
-        body_html=render_markdown(body),
+        body_html=_render(body, imported_html),
         created_at=now,
+        source_url=source_url,
     )
     Community.objects.filter(pk=community.pk).update(
         thread_count=F("thread_count") + 1, last_activity_at=latest("last_activity_at", now)
@@ -121,13 +141,40 @@ def start_thread(
 
 
 @transaction.atomic
-def reply_to_thread(*, thread: Thread, author: User, body: str, at: datetime | None = None) -> Post:
+def reply_to_thread(
+    *,
+    thread: Thread,
+    author: User | None,
+    body: str,
+    at: datetime | None = None,
+    parent: Post | None = None,
+    is_comment: bool = False,
+    imported_html: str | None = None,
+    source_url: str = "",
+) -> Post:
+    """Reply to a thread (answering `parent`, if given), or comment on `parent`.
+
+    `author` is None only for imported posts whose author is unknown.
+    Comments do not count as replies: a question with comments only is
+    still unanswered.
+    """
+    if is_comment and parent is None:
+        raise DomainError("A comment must say which post it is about.")
     body = _clean_body(body)
+    if parent is not None and parent.thread_id != thread.pk:
+        raise DomainError("That post does not belong to this thread.")
     now = at or timezone.now()
     post = Post.objects.create(
-        thread=thread, author=author, body=body, body_html=render_markdown(body), created_at=now
+        thread=thread,
+        author=author,
+        body=body,
+        body_html=_render(body, imported_html),
+        created_at=now,
+        parent=parent,
+        is_comment=is_comment,
+        source_url=source_url,
     )
-    _bump(thread, now, reply_count=1)
+    _bump(thread, now, **({} if is_comment else {"reply_count": 1}))
     record_activity(
         actor=author,
         verb=Verb.POST_REPLIED,
@@ -139,7 +186,7 @@ def reply_to_thread(*, thread: Thread, author: User, body: str, at: datetime | N
     return post
 
 
-def _keep_revision(post: Post, *, title: str, by: User) -> None:
+def _keep_revision(post: Post, *, title: str, by: User | None) -> None:
     PostRevision.objects.create(
         post=post, title=title, body=post.body, edited_by=by, created_at=timezone.now()
     )
@@ -320,3 +367,84 @@ def unaccept_answer(*, thread: Thread, by: User, membership: Membership | None) 
         data={"post_id": previous},
     )
     return thread
+
+
+@transaction.atomic
+def add_imported_vote(*, post: Post, voter: User | None, at: datetime) -> Post:
+    """A helpful vote from imported history; the source may not say who cast it."""
+    if voter is not None and voter.pk == post.author_id:
+        raise DomainError("A vote on one's own post cannot be imported.")
+    try:
+        with transaction.atomic():
+            Vote.objects.create(post=post, user=voter, created_at=at)
+    except IntegrityError:
+        raise ConflictError("This person's vote on the post was imported already.") from None
+    Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
+    Thread.objects.filter(pk=post.thread_id).update(helpful_count=F("helpful_count") + 1)
+    record_activity(
+        actor=voter,
+        verb=Verb.POST_VOTED,
+        community=post.thread.community,
+        target=post,
+        at=at,
+        data={"thread_id": post.thread_id, "author_id": post.author_id, "imported": True},
+    )
+    return post
+
+
+@transaction.atomic
+def link_threads(
+    *,
+    from_thread: Thread,
+    to_thread: Thread,
+    kind: str,
+    by: User | None,
+    at: datetime | None = None,
+) -> ThreadLink:
+    """Say that one thread duplicates or relates to another of the same community."""
+    if kind not in LinkKind.values:
+        raise DomainError(f"Unknown kind of link “{kind}”.", field="kind")
+    if from_thread.pk == to_thread.pk:
+        raise DomainError("A thread cannot link to itself.")
+    if from_thread.community_id != to_thread.community_id:
+        raise DomainError("Both threads must belong to the same community.")
+    if ThreadLink.objects.filter(from_thread=from_thread, to_thread=to_thread, kind=kind).exists():
+        raise ConflictError("These threads are linked already.")
+    now = at or timezone.now()
+    link = ThreadLink.objects.create(
+        from_thread=from_thread, to_thread=to_thread, kind=kind, created_by=by, created_at=now
+    )
+    record_activity(
+        actor=by,
+        verb=Verb.THREADS_LINKED,
+        community=from_thread.community,
+        target=link,
+        at=now,
+        data={"from": from_thread.pk, "to": to_thread.pk, "kind": kind},
+    )
+    return link
+
+
+@transaction.atomic
+def revise_imported_post(
+    *, post: Post, body: str, imported_html: str | None, title: str | None, by: User | None
+) -> Post:
+    """The source changed a post that was imported before: keep the old text as a revision."""
+    body = _clean_body(body)
+    thread = post.thread
+    _keep_revision(post, title=thread.title if post.is_opening else "", by=by)
+    post.body = body
+    post.body_html = _render(body, imported_html)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    if title is not None and post.is_opening and title != thread.title:
+        thread.title = _clean_title(title)
+        thread.save(update_fields=["title"])
+    record_activity(
+        actor=by,
+        verb=Verb.POST_EDITED,
+        community=thread.community,
+        target=post,
+        data={"thread_id": thread.pk, "imported": True},
+    )
+    return post

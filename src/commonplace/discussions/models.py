@@ -106,6 +106,14 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="posts"
     )
     is_opening = models.BooleanField(default=False)
+    # The post this one responds to, where known (mail threading, comments).
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
+    # A short remark on `parent` (imported Q&A comments), not a reply in its own right.
+    is_comment = models.BooleanField(default=False)
+    # Where an imported post came from, shown for attribution (e.g. CC BY-SA).
+    source_url = models.URLField(max_length=300, blank=True)
     body = models.TextField()
     # Rendered and sanitized once, on write, so reading never renders Markdown.
     body_html = models.TextField()
@@ -148,11 +156,11 @@ class PostRevision(models.Model):
 
 
 class Vote(models.Model):
-    """A member found a post helpful."""
+    """A member found a post helpful. Imported votes may not say who (user is null)."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="votes")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="votes"
     )
     created_at = models.DateTimeField()
 
@@ -162,3 +170,33 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"Vote by {self.user_id} on post {self.post_id}"
+
+
+class LinkKind(models.TextChoices):
+    DUPLICATE = "duplicate", "Duplicate of"
+    RELATED = "related", "Related to"
+
+
+class ThreadLink(models.Model):
+    """One thread points to another of the same community: same question, or related."""
+
+    from_thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="links_out")
+    to_thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=16, choices=LinkKind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_thread", "to_thread", "kind"], name="one_link_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_thread=models.F("to_thread")), name="no_self_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_thread_id} {self.kind} {self.to_thread_id}"
