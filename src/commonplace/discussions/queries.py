@@ -6,15 +6,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from commonplace.communities.models import Community, Topic
 from commonplace.discussions.models import (
     KIND_EXAMPLES,
     QUESTION_KINDS,
+    LinkKind,
     Post,
     Thread,
     ThreadKind,
+    ThreadLink,
     Vote,
 )
 
@@ -66,6 +68,24 @@ def list_posts(*, thread: Thread) -> QuerySet[Post]:
         .select_related("author")
         .order_by("-is_opening", "created_at", "id")
     )
+
+
+def list_linked_threads(*, thread: Thread) -> list[tuple[str, Thread]]:
+    """Threads this one duplicates or relates to, and those pointing at it, live ones only."""
+    links = ThreadLink.objects.filter(
+        Q(from_thread=thread) | Q(to_thread=thread),
+        from_thread__deleted_at__isnull=True,
+        to_thread__deleted_at__isnull=True,
+    ).select_related("from_thread", "to_thread")
+    linked: list[tuple[str, Thread]] = []
+    for link in links:
+        if link.from_thread_id == thread.pk:
+            label = "Duplicate of" if link.kind == LinkKind.DUPLICATE else "Related to"
+            linked.append((label, link.to_thread))
+        else:
+            label = "Duplicated by" if link.kind == LinkKind.DUPLICATE else "Related to"
+            linked.append((label, link.from_thread))
+    return linked
 
 
 def voted_post_ids(*, user: Any, posts: Iterable[Post]) -> set[int]:

@@ -99,14 +99,22 @@ def _thread_context(
     request: HttpRequest, access: CommunityAccess, thread: Thread
 ) -> dict[str, object]:
     posts = list(queries.list_posts(thread=thread))
+    # Comments hang under the post they remark on, not in the flow of replies.
+    comments: dict[int, list[Post]] = {}
+    for post in posts:
+        if post.is_comment and post.parent_id is not None:
+            comments.setdefault(post.parent_id, []).append(post)
+    for post in posts:
+        post.comment_list = comments.get(post.pk, [])  # type: ignore[attr-defined]
     return {
         "access": access,
         "community": access.community,
         "thread": thread,
         "opening": posts[0] if posts and posts[0].is_opening else None,
-        "replies": [p for p in posts if not p.is_opening],
+        "replies": [p for p in posts if not p.is_opening and not p.is_comment],
         "voted": queries.voted_post_ids(user=request.user, posts=posts),
         "can_accept": permissions.can_accept_answer(request.user, thread, access.membership),
+        "linked": queries.list_linked_threads(thread=thread),
         "reply_form": PostForm(),
     }
 
