@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from commonplace.imports.discourse import DiscourseExport
 from commonplace.imports.mbox import MboxArchive
 from commonplace.imports.records import Record
+from commonplace.imports.slack import SlackExport
 from commonplace.imports.stackexchange import StackExchangeDump
 
 
@@ -32,7 +34,19 @@ def open_mbox(path: Path, options: dict[str, str]) -> Source:
     return Source("mbox", archive.source, archive.records)
 
 
+def open_discourse(path: Path, options: dict[str, str]) -> Source:
+    export = DiscourseExport(path, site=options.get("site", ""))
+    return Source("discourse", export.source, export.records)
+
+
+def open_slack(path: Path, options: dict[str, str]) -> Source:
+    export = SlackExport(path, workspace=options.get("site", ""))
+    return Source("slack", export.source, export.records)
+
+
 OPENERS: dict[str, Callable[[Path, dict[str, str]], Source]] = {
     "stackexchange": open_stackexchange,
     "mbox": open_mbox,
+    "discourse": open_discourse,
+    "slack": open_slack,
 }

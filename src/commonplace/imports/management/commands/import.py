@@ -10,8 +10,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from commonplace.accounts.models import User
 from commonplace.communities.models import Community, Membership, Role
 from commonplace.discussions.models import ThreadKind
+from commonplace.imports.discourse import DiscourseError
 from commonplace.imports.load import Importer, ImportSummary
 from commonplace.imports.mbox import MboxError
+from commonplace.imports.slack import SlackError
 from commonplace.imports.sources import OPENERS, SourceError
 from commonplace.imports.stackexchange import DumpError
 
@@ -37,7 +39,12 @@ class Command(BaseCommand):
             choices=ThreadKind.values,
             help="Kind given to imported threads (default: request for information).",
         )
-        parser.add_argument("--site", default="", help="Stack Exchange site host for source links.")
+        parser.add_argument(
+            "--site",
+            default="",
+            help="Stack Exchange site host, Discourse base URL or Slack workspace name "
+            "(used for source links and to tell sources apart).",
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -63,7 +70,7 @@ class Command(BaseCommand):
                 progress=not options["no_progress"],
             )
             summary = importer.run(source.records(), label=f"{source.name} → {community.slug}")
-        except (SourceError, DumpError, MboxError) as error:
+        except (SourceError, DumpError, MboxError, DiscourseError, SlackError) as error:
             raise CommandError(
                 f"{error} — records before this point were imported; "
                 "fix the source and run the import again to resume."
