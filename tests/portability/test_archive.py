@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from commonplace.accounts.models import User
+from commonplace.discussions.actions import add_imported_vote, link_threads
+from commonplace.discussions.models import Post, Thread
+from commonplace.portability.archive import PARTS
+from tests.factories import add_member, make_community, make_reply, make_thread
+from tests.imports.test_stackexchange import run_import, write_dump
+
+pytestmark = pytest.mark.django_db
+
+
+def _constellation(tmp_path: Path) -> None:
+    public = make_community(slug="brewers")
+    private = make_community(slug="nurses", visibility="private", join_policy="invite")
+    for community in (public, private):
+        thread = make_thread(community, topics=("hops",))
+        reply = make_reply(thread)
+        other = make_thread(community)
+        link_threads(from_thread=other, to_thread=thread, kind="related", by=None)
+        add_imported_vote(post=reply, voter=None, at=reply.created_at)
+    run_import(make_community(slug="beer"), write_dump(tmp_path / "dump"))
+    add_member(public, add_member(private))
+
+
+def _wipe() -> None:
+    for part in reversed(PARTS):
+        part.model._default_manager.all().delete()
+
+
+def test_export_restore_export_is_byte_identical(tmp_path):
+    _constellation(tmp_path)
+    first, second = tmp_path / "first.jsonl.gz", tmp_path / "second.jsonl.gz"
+    call_command("export", str(first))
+    counts = {p.type: p.model._default_manager.count() for p in PARTS}
+    _wipe()
+    call_command("restore", str(first))
+    assert {p.type: p.model._default_manager.count() for p in PARTS} == counts
+    call_command("export", str(second))
+    assert first.read_bytes() == second.read_bytes()
+    # Restored people can still log in, and new rows get fresh ids.
+    person = User.objects.exclude(password__startswith="!").first()
+    assert person is not None and person.has_usable_password()
+    thread = make_thread(Thread.objects.first().community)
+    assert thread.pk > max(counts.values()) or Thread.objects.count() == counts["thread"] + 1
+
+
+def test_export_of_one_community_holds_only_its_records(tmp_path):
+    _constellation(tmp_path)
+    out = tmp_path / "brewers.jsonl.gz"
+    call_command("export", str(out), "--community", "brewers")
+    lines = [json.loads(line) for line in gzip.open(out)]
+    assert lines[0] == {"format": "commonplace-archive", "version": 1, "scope": "brewers"}
+    lines = lines[1:]
+    communities = [r for r in lines if r["type"] == "community"]
+    assert [c["slug"] for c in communities] == ["brewers"]
+    thread_ids = {r["id"] for r in lines if r["type"] == "thread"}
+    assert thread_ids == set(
+        Thread.objects.filter(community__slug="brewers").values_list("id", flat=True)
+    )
+    assert all(r["thread_id"] in thread_ids for r in lines if r["type"] == "post")
+    assert not any("password" in r for r in lines if r["type"] == "user")
+    assert b"nurses" not in gzip.open(out).read()
+
+
+def test_restore_refuses_a_database_with_data_and_bad_archives(tmp_path):
+    make_community(slug="brewers")
+    archive = tmp_path / "a.jsonl.gz"
+    call_command("export", str(archive))
+    with pytest.raises(CommandError, match="empty database"):
+        call_command("restore", str(archive))
+    _wipe()
+    bad = tmp_path / "bad.jsonl.gz"
+    with gzip.open(bad, "wb") as handle:
+        handle.write(b'{"format": "commonplace-archive", "version": 1, "scope": "all"}\n')
+        handle.write(
+            b'{"type": "user", "id": 1, "username": "x"}\n{"type": "spaceship", "id": 2}\n'
+        )
+    with pytest.raises(CommandError, match=r"bad.jsonl.gz:3: unknown record type"):
+        call_command("restore", str(bad))
+    assert not User.objects.exists()  # all or nothing
+    (tmp_path / "plain.txt").write_text("hello")
+    with pytest.raises(CommandError, match="cannot be read as gzip"):
+        call_command("restore", str(tmp_path / "plain.txt"))
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("restore", str(tmp_path / "missing.gz"))
+    assert not Post.objects.exists()
