@@ -56,7 +56,9 @@ def test_export_of_one_community_holds_only_its_records(tmp_path):
     _constellation(tmp_path)
     out = tmp_path / "brewers.jsonl.gz"
     call_command("export", str(out), "--community", "brewers")
-    lines = [json.loads(line) for line in gzip.open(out)]
+    with gzip.open(out) as handle:
+        raw = handle.read()
+    lines = [json.loads(line) for line in raw.splitlines()]
     assert lines[0] == {"format": "commonplace-archive", "version": 1, "scope": "brewers"}
     lines = lines[1:]
     communities = [r for r in lines if r["type"] == "community"]
@@ -67,7 +69,7 @@ def test_export_of_one_community_holds_only_its_records(tmp_path):
     )
     assert all(r["thread_id"] in thread_ids for r in lines if r["type"] == "post")
     assert not any("password" in r for r in lines if r["type"] == "user")
-    assert b"nurses" not in gzip.open(out).read()
+    assert b"nurses" not in raw
 
 
 def test_restore_refuses_a_database_with_data_and_bad_archives(tmp_path):
