@@ -375,6 +375,7 @@ PAGES: list[Page] = [
     Page("accounts:password_reset_complete", "GET", everywhere((200,) * 5), args=_no_args),
     Page("accounts:profile_edit", "GET", everywhere((LOGIN, 200, 200, 200, 200)), args=_no_args),
     Page("accounts:tokens", "GET", everywhere((LOGIN, 200, 200, 200, 200)), args=_no_args),
+    Page("accounts:my_data", "GET", everywhere((LOGIN, 200, 200, 200, 200)), args=_no_args),
     Page(
         "accounts:token_revoke",
         "POST",
@@ -479,6 +480,7 @@ def _thread_params(w: World) -> dict[str, Any]:
 
 API_ENDPOINTS: list[Api] = [
     Api("GET", "/me", everywhere((401, 200, 200, 200, 200)), params=lambda w: {}),
+    Api("GET", "/me/data", everywhere((401, 200, 200, 200, 200)), params=lambda w: {}),
     Api(
         "GET",
         "/people/{username}",
@@ -857,6 +859,8 @@ CROSS_COMMUNITY_SURFACES: list[tuple[str, Callable[[Constellation], str]]] = [
         lambda c: f"/api/v1/people/{c.users['private_coordinator'].username}",
     ),
     ("api me", lambda c: "/api/v1/me"),
+    ("api my data", lambda c: "/api/v1/me/data"),
+    ("my data download", lambda c: reverse("accounts:my_data")),
     ("public thread list", lambda c: reverse("discussions:threads", args=[c.public.slug])),
     (
         "public thread the insider answered",
@@ -888,8 +892,10 @@ def test_cross_community_surfaces_never_show_a_private_community(
     url = surface[1](c)
     client, extra = _signed_in_client(c, viewer, api=url.startswith("/api/"))
     response = client.get(url, **extra)
-    if url == "/api/v1/me" and viewer == "anon":
+    if url in {"/api/v1/me", "/api/v1/me/data"} and viewer == "anon":
         assert response.status_code == 401
+    elif url == reverse("accounts:my_data") and viewer == "anon":
+        assert response.status_code == 302
     else:
         assert response.status_code == 200
     body = response.content.decode()

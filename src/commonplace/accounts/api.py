@@ -6,6 +6,7 @@ from ninja import Router, Schema
 from commonplace.accounts.access import access_user
 from commonplace.accounts.api_auth import require_user, viewer
 from commonplace.communities.queries import list_visible_memberships
+from commonplace.discussions.queries import personal_data
 
 router = Router(tags=["people"])
 
@@ -35,6 +36,11 @@ def _profile(person: object, memberships: object) -> dict[str, object]:
 def me(request: HttpRequest) -> dict[str, object]:
     user = require_user(request)
     return _profile(user, list_visible_memberships(person=user, viewer=user))
+
+
+@router.get("/me/data", summary="Download your own data: profile, memberships, posts, votes")
+def my_data(request: HttpRequest) -> dict[str, object]:
+    return personal_data(require_user(request))
 
 
 @router.get("/people/{username}", response=ProfileOut, summary="A person's profile")

@@ -41,5 +41,6 @@ urlpatterns = [
     ),
     path("profile/", views.profile_edit, name="profile_edit"),
     path("tokens/", views.tokens, name="tokens"),
+    path("my-data/", views.my_data, name="my_data"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

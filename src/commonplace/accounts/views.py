@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,6 +15,7 @@ from commonplace.accounts.forms import ProfileForm, SignUpForm, TokenForm
 from commonplace.communities.queries import list_visible_memberships
 from commonplace.core.errors import DomainError
 from commonplace.core.forms import add_domain_error
+from commonplace.discussions.queries import personal_data
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -100,3 +101,11 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     actions.revoke_api_token(token=token, by=user)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:tokens")
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    response = JsonResponse(personal_data(user), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="commonplace-{user.username}.json"'
+    return response

@@ -124,3 +124,18 @@ def list_coordinators(*, community: Community) -> QuerySet[Membership]:
 
 def list_topics(*, community: Community) -> QuerySet[Topic]:
     return community.topics.order_by("name")
+
+
+def personal_memberships(*, user: Any) -> list[dict[str, Any]]:
+    """The person's memberships in communities they may see, for their data download."""
+    return [
+        {
+            "community": m.community.slug,
+            "name": m.community.name,
+            "status": m.status,
+            "role": m.role,
+            "leadership_roles": m.leadership_roles,
+            "joined_at": m.joined_at.isoformat() if m.joined_at else None,
+        }
+        for m in list_memberships_of(user=user)
+    ]

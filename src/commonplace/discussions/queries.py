@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from commonplace.communities.models import Community, Topic
+from commonplace.communities.queries import personal_memberships, readable_community_ids
 from commonplace.discussions.models import (
     KIND_EXAMPLES,
     QUESTION_KINDS,
@@ -108,3 +109,59 @@ def count_open_questions(*, community: Community) -> int:
 def kind_choices() -> list[tuple[str, str, str]]:
     """Each kind with its label and an example sentence, for the compose page."""
     return [(k.value, k.label, KIND_EXAMPLES[k]) for k in ThreadKind]
+
+
+def personal_contributions(*, user: Any) -> dict[str, list[dict[str, Any]]]:
+    """What `user` wrote and voted for, for their own data download.
+
+    Their own words are theirs wherever they were written; the title of
+    someone else's thread is shown only where they may still read it.
+    """
+    readable = set(readable_community_ids(user).values_list("id", flat=True))
+
+    def thread_info(thread: Thread) -> dict[str, Any]:
+        info: dict[str, Any] = {"thread_id": thread.pk, "community": None, "thread_title": None}
+        if thread.community_id in readable or thread.author_id == user.pk:
+            info.update(community=thread.community.slug, thread_title=thread.title)
+        return info
+
+    posts = Post.objects.filter(author=user, deleted_at__isnull=True).select_related(
+        "thread__community"
+    )
+    votes = Vote.objects.filter(user=user).select_related("post__thread__community")
+    return {
+        "posts": [
+            {
+                "id": post.pk,
+                **thread_info(post.thread),
+                "is_opening": post.is_opening,
+                "body": post.body,
+                "created_at": post.created_at.isoformat(),
+                "edited_at": post.edited_at.isoformat() if post.edited_at else None,
+            }
+            for post in posts.order_by("created_at", "pk")
+        ],
+        "votes": [
+            {
+                "post_id": vote.post_id,
+                **thread_info(vote.post.thread),
+                "at": vote.created_at.isoformat(),
+            }
+            for vote in votes.order_by("created_at", "pk")
+        ],
+    }
+
+
+def personal_data(user: Any) -> dict[str, object]:
+    """Everything a person may take away about themselves (profile, memberships, posts, votes)."""
+    profile_fields = ("username", "display_name", "email", "bio", "org_unit", "location")
+    return {
+        "profile": {
+            **{f: getattr(user, f) for f in profile_fields},
+            "skills": user.skills,
+            "interests": user.interests,
+            "date_joined": user.date_joined.isoformat(),
+        },
+        "memberships": personal_memberships(user=user),
+        **personal_contributions(user=user),
+    }
