@@ -70,9 +70,12 @@ class Thread(models.Model):
     class Meta:
         ordering = ["-last_activity_at", "-id"]
         indexes = [
+            # Live threads only: the list page sorts them straight from the index
+            # (PostgreSQL cannot use an index whose second column is deleted_at).
             models.Index(
-                fields=["community", "deleted_at", "-last_activity_at", "-id"],
-                name="thread_activity_idx",
+                fields=["community", "-last_activity_at", "-id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="thread_live_activity_idx",
             ),
             models.Index(fields=["community", "kind", "-last_activity_at"], name="thread_kind_idx"),
             models.Index(fields=["author", "-created_at"], name="thread_author_idx"),
