@@ -135,7 +135,10 @@ def iter_records(community: Community | None = None) -> Iterator[dict[str, Any]]
 def write_archive(out: Path, community: Community | None = None) -> int:
     """Write the archive; return the number of records (header excluded)."""
     count = -1
-    with open(out, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as zipped:
+    with (
+        open(out, "wb") as raw,
+        gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as zipped,
+    ):
         for record in iter_records(community):
             line = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
             zipped.write(line.encode() + b"\n")
