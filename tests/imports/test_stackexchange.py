@@ -207,3 +207,29 @@ def test_beer_dump_keeps_attribution_and_original_times(beer):
     first = Thread.objects.filter(community=community).order_by("created_at").first()
     assert first.created_at.year == 2014
     assert Activity.objects.filter(community=community, created_at__year=2014).exists()
+
+
+@pytest.mark.django_db
+def test_interrupted_import_keeps_whole_batches_and_resumes(tmp_path):
+    community = make_community(slug="beer", coordinator=make_user("importer"), topics=())
+    dump = StackExchangeDump(write_dump(tmp_path / "dump"), site="beer.stackexchange.com")
+
+    def interrupted():
+        for number, record in enumerate(dump.records()):
+            if number == 5:  # in the middle of the second batch
+                raise KeyboardInterrupt
+            yield record
+
+    importer = Importer(
+        community=community, source=dump.source, by=community.created_by, progress=False,
+        batch_size=3,
+    )  # fmt: skip
+    with pytest.raises(KeyboardInterrupt):
+        importer.run(interrupted())
+    # Batch one (two people and the first question) is saved; batch two is not.
+    assert Thread.objects.filter(community=community).count() == 1
+    assert not Post.objects.filter(thread__community=community, is_opening=False).exists()
+    resumed = run_import(community, dump.folder)
+    assert resumed.unchanged == {"person": 2, "thread": 1}
+    assert Thread.objects.filter(community=community).count() == 2
+    assert Post.objects.filter(thread__community=community, is_opening=False).count() == 2
