@@ -278,26 +278,35 @@ def delete_post(*, post: Post, by: User, membership: Membership | None) -> Post:
     return post
 
 
+def _count_vote(
+    post: Post, voter: User | None, at: datetime, *, repeated: str, **data: object
+) -> Post:
+    """Record one helpful vote: the row, both counters and the activity."""
+    try:
+        with transaction.atomic():
+            Vote.objects.create(post=post, user=voter, created_at=at)
+    except IntegrityError:
+        raise ConflictError(repeated) from None
+    Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
+    Thread.objects.filter(pk=post.thread_id).update(helpful_count=F("helpful_count") + 1)
+    record_activity(
+        actor=voter,
+        verb=Verb.POST_VOTED,
+        community=post.thread.community,
+        target=post,
+        at=at,
+        data={"thread_id": post.thread_id, "author_id": post.author_id, **data},
+    )
+    return post
+
+
 @transaction.atomic
 def vote_helpful(
     *, post: Post, by: User, membership: Membership | None, at: datetime | None = None
 ) -> Post:
     permissions.check_can_vote(by, post, membership)
-    now = at or timezone.now()
-    try:
-        with transaction.atomic():
-            Vote.objects.create(post=post, user=by, created_at=now)
-    except IntegrityError:
-        raise ConflictError("You have already marked this post as helpful.") from None
-    Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
-    Thread.objects.filter(pk=post.thread_id).update(helpful_count=F("helpful_count") + 1)
-    record_activity(
-        actor=by,
-        verb=Verb.POST_VOTED,
-        community=post.thread.community,
-        target=post,
-        at=now,
-        data={"thread_id": post.thread_id, "author_id": post.author_id},
+    _count_vote(
+        post, by, at or timezone.now(), repeated="You have already marked this post as helpful."
     )
     post.refresh_from_db(fields=["helpful_count"])
     return post
@@ -374,22 +383,13 @@ def add_imported_vote(*, post: Post, voter: User | None, at: datetime) -> Post:
     """A helpful vote from imported history; the source may not say who cast it."""
     if voter is not None and voter.pk == post.author_id:
         raise DomainError("A vote on one's own post cannot be imported.")
-    try:
-        with transaction.atomic():
-            Vote.objects.create(post=post, user=voter, created_at=at)
-    except IntegrityError:
-        raise ConflictError("This person's vote on the post was imported already.") from None
-    Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
-    Thread.objects.filter(pk=post.thread_id).update(helpful_count=F("helpful_count") + 1)
-    record_activity(
-        actor=voter,
-        verb=Verb.POST_VOTED,
-        community=post.thread.community,
-        target=post,
-        at=at,
-        data={"thread_id": post.thread_id, "author_id": post.author_id, "imported": True},
+    return _count_vote(
+        post,
+        voter,
+        at,
+        repeated="This person's vote on the post was imported already.",
+        imported=True,
     )
-    return post
 
 
 @transaction.atomic
