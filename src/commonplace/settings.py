@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "commonplace.accounts",
     "commonplace.communities",
     "commonplace.discussions",
+    "commonplace.repertoire",
     "commonplace.imports",
     "commonplace.portability",
     "commonplace.api",

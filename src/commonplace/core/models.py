@@ -41,6 +41,11 @@ class Verb(models.TextChoices):
     ANSWER_UNACCEPTED = "thread.answer_unaccepted", "withdrew an accepted answer"
     THREADS_LINKED = "thread.linked", "linked two threads"
     IMPORT_RUN = "import.run", "imported history"
+    ENTRY_CREATED = "entry.created", "wrote down an entry"
+    ENTRY_EDITED = "entry.edited", "edited an entry"
+    ENTRY_MATURITY_CHANGED = "entry.maturity_changed", "changed an entry's maturity"
+    ENTRY_ENDORSED = "entry.endorsed", "endorsed an entry"
+    ENTRY_REUSED = "entry.reused", "reused an entry"
 
 
 class Activity(models.Model):

@@ -33,6 +33,14 @@ from commonplace.communities.models import Community, DomainRevision, Membership
 from commonplace.core.models import Activity
 from commonplace.discussions.models import Post, PostRevision, Thread, ThreadLink, Vote
 from commonplace.imports.models import ExternalRef, ImportRun
+from commonplace.repertoire.models import (
+    Endorsement,
+    Entry,
+    EntryRevision,
+    EntrySource,
+    MaturityChange,
+    Reuse,
+)
 
 FORMAT, VERSION = "commonplace-archive", 1
 
@@ -56,6 +64,14 @@ PARTS = [
     Part("post_revision", PostRevision),
     Part("vote", Vote),
     Part("thread_link", ThreadLink),
+    Part("entry", Entry),
+    Part("entry_topic", Entry.topics.through),
+    Part("entry_author", Entry.authors.through),
+    Part("entry_revision", EntryRevision),
+    Part("maturity_change", MaturityChange),
+    Part("endorsement", Endorsement),
+    Part("reuse", Reuse),
+    Part("entry_source", EntrySource),
     Part("activity", Activity),
     Part("external_ref", ExternalRef),
     Part("import_run", ImportRun),
@@ -97,6 +113,14 @@ def _scoped(part: Part, community: Community | None) -> models.QuerySet[Any]:
         "post_revision": Q(post__thread__in=threads),
         "vote": Q(post__thread__in=threads),
         "thread_link": Q(from_thread__in=threads),
+        "entry": Q(community=community),
+        "entry_topic": Q(entry__community=community),
+        "entry_author": Q(entry__community=community),
+        "entry_revision": Q(entry__community=community),
+        "maturity_change": Q(entry__community=community),
+        "endorsement": Q(entry__community=community),
+        "reuse": Q(entry__community=community),
+        "entry_source": Q(entry__community=community),
         "activity": Q(community=community),
         "external_ref": Q(community=community),
         "import_run": Q(community=community),
@@ -162,9 +186,7 @@ def _open_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _is_empty() -> bool:
-    return not any(
-        part.model._default_manager.exists() for part in PARTS if part.type != "thread_topic"
-    )
+    return not any(part.model._default_manager.exists() for part in PARTS)
 
 
 def restore_archive(path: Path, *, batch_size: int = 1000) -> int:
