@@ -11,6 +11,7 @@ urlpatterns = [
     path("u/<str:username>/", account_views.profile, name="profile"),
     path("c/", include("commonplace.communities.urls")),
     path("c/", include("commonplace.discussions.urls")),
+    path("c/", include("commonplace.repertoire.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -34,6 +34,7 @@ from commonplace.core.errors import DomainError
 from commonplace.core.forms import add_domain_error
 from commonplace.core.pagination import paginate, parse_page_number
 from commonplace.discussions.queries import count_open_questions, list_recent_threads
+from commonplace.repertoire.queries import list_highlighted_entries
 
 CHARTER_FIELDS = actions.CHARTER_FIELDS
 
@@ -127,6 +128,7 @@ def community_home(request: HttpRequest, slug: str) -> HttpResponse:
             coordinators=list(queries.list_coordinators(community=community)[:6]),
             members=list(queries.list_members(community=community)[:18]),
             topics=list(queries.list_topics(community=community)),
+            entries=list_highlighted_entries(community=community),
         )
     return render(request, "communities/community_home.html", context)
 

@@ -34,6 +34,7 @@ from commonplace.discussions.forms import (
     VoteForm,
 )
 from commonplace.discussions.models import Post, Thread
+from commonplace.repertoire.queries import list_entries_written_from
 
 THREADS_PER_PAGE = 30
 
@@ -115,6 +116,7 @@ def _thread_context(
         "voted": queries.voted_post_ids(user=request.user, posts=posts),
         "can_accept": permissions.can_accept_answer(request.user, thread, access.membership),
         "linked": queries.list_linked_threads(thread=thread),
+        "written_down_in": list_entries_written_from(thread=thread),
         "reply_form": PostForm(),
     }
 

@@ -1,0 +1,105 @@
+"""Reads about the repertoire. The caller has checked read access to the community."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from commonplace.communities.models import Community, Topic
+from commonplace.discussions.models import Thread
+from commonplace.repertoire.models import Entry, EntryKind, EntrySource, Maturity
+
+
+@dataclass(frozen=True)
+class EntryFilters:
+    kind: str = ""
+    topic: str = ""
+    maturity: str = ""
+    review: str = ""  # "due": review date passed
+
+
+def _with_list_relations(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+    return entries.select_related("community").prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.only("id", "slug", "name"))
+    )
+
+
+def list_entries(*, community: Community, filters: EntryFilters | None = None) -> QuerySet[Entry]:
+    filters = filters or EntryFilters()
+    entries = Entry.objects.filter(community=community, deleted_at__isnull=True)
+    if filters.kind:
+        entries = entries.filter(kind=filters.kind)
+    if filters.topic:
+        entries = entries.filter(topics__community=community, topics__slug=filters.topic)
+    if filters.maturity:
+        entries = entries.filter(maturity=filters.maturity)
+    if filters.review == "due":
+        entries = entries.filter(review_due__lte=timezone.now().date()).exclude(
+            maturity=Maturity.RETIRED
+        )
+    return _with_list_relations(entries.order_by("-updated_at", "-id"))
+
+
+def list_highlighted_entries(*, community: Community, limit: int = 6) -> list[Entry]:
+    """For the community home: endorsed first, then what is in use, most recent first."""
+    entries = Entry.objects.filter(
+        community=community,
+        deleted_at__isnull=True,
+        maturity__in=[Maturity.ENDORSED, Maturity.IN_USE],
+    ).order_by("maturity", "-updated_at", "-id")
+    return list(_with_list_relations(entries)[:limit])
+
+
+def count_needing_review(*, community: Community, today: date | None = None) -> int:
+    return (
+        Entry.objects.filter(
+            community=community,
+            deleted_at__isnull=True,
+            review_due__lte=today or timezone.now().date(),
+        )
+        .exclude(maturity=Maturity.RETIRED)
+        .count()
+    )
+
+
+def list_entries_written_from(*, thread: Thread) -> list[Entry]:
+    """Entries that a thread was written down in (provenance, seen from the thread)."""
+    return list(
+        Entry.objects.filter(
+            sources__thread=thread, deleted_at__isnull=True, community_id=thread.community_id
+        ).order_by("created_at")
+    )
+
+
+def list_sources(*, entry: Entry) -> list[Thread]:
+    return [
+        s.thread
+        for s in EntrySource.objects.filter(entry=entry, thread__deleted_at__isnull=True)
+        .select_related("thread")
+        .order_by("created_at")
+    ]
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return list(EntryKind.choices)
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # "same", "added", "removed"
+    text: str
+
+
+def diff_texts(old: str, new: str) -> list[DiffLine]:
+    """Line-by-line difference between two versions of an entry's text."""
+    lines = []
+    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
+        code, text = line[:2], line[2:]
+        if code == "? ":
+            continue
+        lines.append(DiffLine({"+ ": "added", "- ": "removed"}.get(code, "same"), text))
+    return lines
