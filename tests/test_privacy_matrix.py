@@ -27,6 +27,15 @@ from commonplace.communities.models import Community, DomainRevision, Membership
 from commonplace.core.models import Activity
 from commonplace.discussions.actions import accept_answer, edit_post, vote_helpful
 from commonplace.discussions.models import Post, PostRevision, Thread, Vote
+from commonplace.repertoire.actions import create_entry
+from commonplace.repertoire.models import (
+    Endorsement,
+    Entry,
+    EntryRevision,
+    EntrySource,
+    MaturityChange,
+    Reuse,
+)
 from tests.factories import (
     add_member,
     add_pending,
@@ -187,6 +196,7 @@ class World:
     opening: Post  # its opening post; the coordinator found it helpful
     reply: Post  # a reply by another member
     own_reply: Post  # a reply by the member, edited once
+    entry: Entry  # a tool in the repertoire, written down by another member
     exists_markers: list[str]  # what only people who may see the community may know
     content_markers: list[str]  # what only people who may read it may know
     viewer: str = "anon"
@@ -252,6 +262,14 @@ def build_world(visibility: str) -> World:
     vote_helpful(
         post=opening, by=coordinator, membership=community.memberships.get(user=coordinator)
     )
+    entry = create_entry(
+        community=community,
+        by=other,
+        kind="tool",
+        title=f"Quillwort entry title {visibility}",
+        body=f"Quillwort entry body {visibility}",
+        topics=[topic.slug],
+    )
     tokens = {who: make_token(user) for who, user in users.items()}
     return World(
         community=community,
@@ -261,6 +279,7 @@ def build_world(visibility: str) -> World:
         opening=opening,
         reply=reply,
         own_reply=own_reply,
+        entry=entry,
         exists_markers=[community.name, community.domain_statement, topic.name, community.slug],
         content_markers=[
             thread.title,
@@ -268,6 +287,8 @@ def build_world(visibility: str) -> World:
             reply.body,
             own_reply.body,
             f"Quillwort first draft {visibility}",
+            entry.title,
+            entry.body,
         ],
     )
 
@@ -357,6 +378,10 @@ def _thread_args(w: World) -> tuple[Any, ...]:
     return (w.slug, w.thread.pk)
 
 
+def _entry_args(w: World) -> tuple[Any, ...]:
+    return (w.slug, w.entry.pk)
+
+
 PAGES: list[Page] = [
     Page("home", "GET", everywhere((200, 200, 200, 200, 200)), args=_no_args),
     Page("profile", "GET", everywhere((200,) * 5), args=lambda w: (w.username("member"),)),
@@ -422,6 +447,47 @@ PAGES: list[Page] = [
     Page("communities:request", "POST", PAGE_REQUEST_POST, data=lambda w: {"message": "Hello"}),
     Page("communities:leave", "POST", PAGE_LEAVE),
     Page("communities:decline", "POST", everywhere((LOGIN, 404, 404, 404, 404))),
+    # repertoire
+    Page("repertoire:entries", "GET", READ),
+    Page("repertoire:entry_new", "GET", PAGE_MEMBERS),
+    Page(
+        "repertoire:entry_new",
+        "POST",
+        PAGE_MEMBERS_POST,
+        data=lambda w: {"kind": "story", "title": "A story", "body": "Once upon a time"},
+    ),
+    Page("repertoire:entry", "GET", READ, args=_entry_args),
+    Page("repertoire:entry_edit", "GET", PAGE_MEMBERS, args=_entry_args),
+    Page(
+        "repertoire:entry_edit",
+        "POST",
+        PAGE_MEMBERS_POST,
+        args=_entry_args,
+        data=lambda w: {"title": "Better title", "body": "Better body", "base_version": 1},
+    ),
+    Page("repertoire:entry_history", "GET", READ, args=_entry_args),
+    Page(
+        "repertoire:entry_restore",
+        "POST",
+        PAGE_MEMBERS_POST,
+        args=lambda w: (w.slug, w.entry.pk, 1),
+    ),
+    Page(
+        "repertoire:entry_maturity",
+        "POST",
+        PAGE_MEMBERS_POST,
+        args=_entry_args,
+        data=lambda w: {"maturity": "in_use", "reason": "We use it"},
+    ),
+    Page("repertoire:entry_endorse", "POST", PAGE_MEMBERS_POST, args=_entry_args),
+    Page(
+        "repertoire:entry_reuse",
+        "POST",
+        PAGE_MEMBERS_POST,
+        args=_entry_args,
+        data=lambda w: {"note": "Adapted"},
+    ),
+    Page("repertoire:write_down_thread", "POST", PAGE_MEMBERS_POST, args=_thread_args),
     # discussions
     Page("discussions:threads", "GET", READ),
     Page("discussions:thread_new", "GET", PAGE_MEMBERS),
@@ -478,6 +544,10 @@ def _thread_params(w: World) -> dict[str, Any]:
     return {"slug": w.slug, "thread_id": w.thread.pk}
 
 
+def _entry_params(w: World) -> dict[str, Any]:
+    return {"slug": w.slug, "entry_id": w.entry.pk}
+
+
 API_ENDPOINTS: list[Api] = [
     Api("GET", "/me", everywhere((401, 200, 200, 200, 200)), params=lambda w: {}),
     Api("GET", "/me/data", everywhere((401, 200, 200, 200, 200)), params=lambda w: {}),
@@ -527,6 +597,45 @@ API_ENDPOINTS: list[Api] = [
         API_COORDINATORS,
         params=lambda w: {"slug": w.slug, "username": w.username("other")},
         payload=lambda w: {"role": "member", "leadership_roles": ["boundary"]},
+    ),
+    Api("GET", "/communities/{slug}/entries", READ),
+    Api(
+        "POST",
+        "/communities/{slug}/entries",
+        API_MEMBERS_CREATE,
+        payload=lambda w: {"kind": "story", "title": "A story", "body": "Once upon a time"},
+    ),
+    Api("GET", "/communities/{slug}/entries/{entry_id}", READ, params=_entry_params),
+    Api(
+        "PATCH",
+        "/communities/{slug}/entries/{entry_id}",
+        API_MEMBERS,
+        params=_entry_params,
+        payload=lambda w: {"base_version": 1, "title": "Better title", "body": "Better body"},
+    ),
+    Api(
+        "POST",
+        "/communities/{slug}/entries/{entry_id}/maturity",
+        API_MEMBERS,
+        params=_entry_params,
+        payload=lambda w: {"maturity": "in_use"},
+    ),
+    Api(
+        "POST", "/communities/{slug}/entries/{entry_id}/endorse", API_MEMBERS, params=_entry_params
+    ),
+    Api(
+        "POST",
+        "/communities/{slug}/entries/{entry_id}/reuse",
+        API_MEMBERS,
+        params=_entry_params,
+        payload=lambda w: {"note": "Adapted"},
+    ),
+    Api(
+        "POST",
+        "/communities/{slug}/threads/{thread_id}/write-down",
+        API_MEMBERS_CREATE,
+        params=_thread_params,
+        payload=lambda w: {},
     ),
     Api("GET", "/communities/{slug}/threads", READ),
     Api(
@@ -607,6 +716,14 @@ SNAPSHOT_MODELS = [
     PostRevision,
     Vote,
     Activity,
+    Entry,
+    Entry.topics.through,
+    Entry.authors.through,
+    EntryRevision,
+    EntrySource,
+    MaturityChange,
+    Endorsement,
+    Reuse,
 ]
 VOLATILE_FIELDS = {"last_login", "last_used_at"}
 
@@ -743,7 +860,7 @@ def test_endpoint_answers_each_viewer_as_the_matrix_says(
 def test_matrix_covers_every_page_url_name() -> None:
     resolver = get_resolver()
     names = {"home", "profile"}
-    for namespace in ("accounts", "communities", "discussions"):
+    for namespace in ("accounts", "communities", "discussions", "repertoire"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{k}" for k in sub.reverse_dict if isinstance(k, str)}
     assert {p.name for p in PAGES} == names

@@ -13,6 +13,7 @@ from commonplace.accounts.api_auth import SessionOrAnonymous, TokenAuth
 from commonplace.communities.api import router as communities_router
 from commonplace.core.errors import DomainError
 from commonplace.discussions.api import router as discussions_router
+from commonplace.repertoire.api import router as repertoire_router
 
 api = NinjaAPI(
     title="Commonplace API",
@@ -29,6 +30,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/communities", communities_router)
 api.add_router("/communities", discussions_router)
+api.add_router("/communities", repertoire_router)
 
 
 @api.exception_handler(DomainError)
