@@ -1,11 +1,35 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from commonplace.accounts.models import User
 from commonplace.communities.models import Community
 from commonplace.discussions.models import Thread, ThreadKind
+from commonplace.repertoire.models import (
+    Endorsement,
+    Entry,
+    EntryKind,
+    EntrySource,
+    Maturity,
+    MaturityChange,
+    Reuse,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+def _repertoire_state():
+    return sorted(
+        Entry.objects.values_list(
+            "community__slug",
+            "kind",
+            "title",
+            "maturity",
+            "endorsement_count",
+            "reuse_count",
+            "version",
+        )
+    )
 
 
 def test_demo_loads_a_realistic_constellation_and_is_safe_to_run_twice():
@@ -24,6 +48,50 @@ def test_demo_loads_a_realistic_constellation_and_is_safe_to_run_twice():
     assert threads.filter(accepted_answer__isnull=False).count() >= 30
     first, last = threads.order_by("created_at")[0], threads.order_by("-created_at")[0]
     assert (last.created_at - first.created_at).days >= 270
-    counts = (Community.objects.count(), threads.count(), User.objects.count())
+
+    entries = Entry.objects.all()
+    assert entries.count() >= 60
+    assert set(entries.values_list("kind", flat=True)) == set(EntryKind.values)
+    assert set(entries.values_list("maturity", flat=True)) == set(Maturity.values)
+    for community in Community.objects.all():
+        assert community.entries.count() >= 8, community.slug
+    promoted = entries.filter(sources__isnull=False).distinct()
+    assert promoted.count() >= 12
+    assert not EntrySource.objects.filter(thread__accepted_answer__isnull=True).exists()
+    assert entries.filter(maturity=Maturity.ENDORSED).count() >= 6
+    assert not MaturityChange.objects.filter(
+        to_maturity__in=[Maturity.ENDORSED, Maturity.RETIRED], reason=""
+    ).exists()
+    overdue = entries.filter(review_due__lt=timezone.localdate()).exclude(maturity=Maturity.RETIRED)
+    assert overdue.count() >= 5
+    assert Endorsement.objects.count() >= 60
+    assert set(Reuse.objects.values_list("entry__kind", flat=True)) == {
+        EntryKind.TOOL,
+        EntryKind.ASSET,
+    }
+    assert entries.filter(version__gt=1).count() >= 12
+
+    counts = (
+        Community.objects.count(),
+        threads.count(),
+        User.objects.count(),
+        Endorsement.objects.count(),
+        Reuse.objects.count(),
+        MaturityChange.objects.count(),
+    )
+    repertoire = _repertoire_state()
     call_command("demo")
-    assert (Community.objects.count(), Thread.objects.count(), User.objects.count()) == counts
+    assert (
+        Community.objects.count(),
+        Thread.objects.count(),
+        User.objects.count(),
+        Endorsement.objects.count(),
+        Reuse.objects.count(),
+        MaturityChange.objects.count(),
+    ) == counts
+    assert _repertoire_state() == repertoire
+
+    # A demo loaded before it had a repertoire gets the same one added.
+    Entry.objects.filter(community__slug="field-service").delete()
+    call_command("demo")
+    assert _repertoire_state() == repertoire

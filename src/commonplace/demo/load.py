@@ -1,13 +1,16 @@
 """Load the demo constellation through the real actions, with original times.
 
 Running it twice changes nothing: people are found by username and
-communities by slug; a community that exists already is left as it is.
+communities by slug; a community that exists already is left as it is,
+except that a demo community loaded before the demo had a repertoire (it
+has no entries at all) gets its repertoire added.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -21,7 +24,12 @@ from commonplace.communities.actions import (
     join_community,
     update_member_roles,
 )
-from commonplace.communities.models import Community, LeadershipRole, Membership
+from commonplace.communities.models import (
+    Community,
+    LeadershipRole,
+    Membership,
+    MembershipStatus,
+)
 from commonplace.demo.content import (
     COMMUNITIES,
     FIRST_NAMES,
@@ -32,13 +40,23 @@ from commonplace.demo.content import (
     REPLIES,
     DemoCommunity,
 )
+from commonplace.demo.repertoire_content import EXTRA_REUSE_NOTES, REPERTOIRE, DemoEntry
 from commonplace.discussions.actions import (
     accept_answer,
     reply_to_thread,
     start_thread,
     vote_helpful,
 )
-from commonplace.discussions.models import QUESTION_KINDS, ThreadKind
+from commonplace.discussions.models import QUESTION_KINDS, Post, Thread, ThreadKind
+from commonplace.repertoire.actions import (
+    change_maturity,
+    create_entry,
+    edit_entry,
+    endorse_entry,
+    promote_threads_to_entry,
+    record_reuse,
+)
+from commonplace.repertoire.models import Entry, EntryKind, Maturity
 
 DEMO_PASSWORD = "commonplace-demo"  # noqa: S105 - printed for visitors of a demo install
 PEOPLE = 60
@@ -181,16 +199,192 @@ def _threads(
             )
 
 
+# How many members say "I use this" of an entry, by its maturity: (fewest, most).
+ENDORSERS = {
+    Maturity.DRAFT: (0, 0),
+    Maturity.IN_USE: (0, 5),
+    Maturity.ENDORSED: (4, 9),
+    Maturity.RETIRED: (1, 3),
+}
+REUSABLE = {EntryKind.TOOL, EntryKind.ASSET}
+
+
+def _writer(
+    item: DemoEntry,
+    replies: dict[str, Counter[int]],
+    memberships: dict[int, Membership],
+    rng: random.Random,
+) -> User:
+    # Those who answer questions on a topic are those who write it down.
+    counts: Counter[int] = Counter()
+    for topic in item.topics:
+        counts.update(replies.get(topic, Counter()))
+    candidates = sorted(uid for uid in counts if uid in memberships)
+    if not candidates:
+        return rng.choice(list(memberships.values())).user
+    # Square roots, so the most active answerer does not write nearly everything.
+    chosen = rng.choices(candidates, weights=[counts[uid] ** 0.5 for uid in candidates])[0]
+    return memberships[chosen].user
+
+
+def _sources(item: DemoEntry, resolved: Sequence[Thread], used: set[int]) -> list[Thread]:
+    """Resolved threads to write `item` down from: those about it, else those on its topics."""
+    free = [t for t in resolved if t.pk not in used]
+    about = [t for t in free if item.from_threads.lower() in t.title.lower()]
+    on_topic = [t for t in free if {tp.name for tp in t.topics.all()} & set(item.topics)]
+    chosen = (about or on_topic)[: item.sources]
+    used.update(t.pk for t in chosen)
+    return chosen
+
+
+def _write_down(
+    item: DemoEntry,
+    community: Community,
+    author: User,
+    slugs: list[str],
+    sources: list[Thread],
+    rng: random.Random,
+    now: datetime,
+) -> Entry:
+    if sources:
+        # A documentation project: the threads are promoted, then edited into shape.
+        entry = promote_threads_to_entry(
+            threads=sources, by=author, kind=item.kind, title=item.title
+        )
+        from_threads = [t.slug for t in entry.topics.all()]
+        return edit_entry(
+            entry=entry,
+            by=author,
+            base_version=entry.version,
+            title=item.title,
+            body=item.body,
+            topics=list(dict.fromkeys([*slugs, *from_threads]))[:5],
+            note="Edited into shape from the discussion",
+            review_due=(now - timedelta(days=rng.uniform(7, 60))).date() if item.overdue else None,
+        )
+    days_ago = rng.uniform(150, 300) if item.overdue else rng.uniform(3, 300)
+    created = now - timedelta(days=days_ago)
+    review_due = None
+    if item.overdue:
+        review_due = (created + timedelta(days=rng.uniform(60, days_ago - 14))).date()
+    return create_entry(
+        community=community,
+        by=author,
+        kind=item.kind,
+        title=item.title,
+        body=item.body,
+        topics=slugs,
+        review_due=review_due,
+        at=created,
+    )
+
+
+def _repertoire(community: Community, spec: DemoCommunity, seed: int, now: datetime) -> int:
+    """Write down the community's repertoire; return how many entries it has.
+
+    It draws from its own random stream, so the entries are the same whether they
+    are loaded with their community or added to one loaded before.
+    """
+    rng = random.Random(f"{seed}:{spec.slug}:repertoire")
+    memberships = {
+        m.user_id: m
+        for m in Membership.objects.filter(
+            community=community, status=MembershipStatus.ACTIVE
+        ).select_related("user")
+    }
+    members = [m.user for m in memberships.values()]
+    curator = next((m for m in memberships.values() if m.is_coordinator), None)
+    topic_slugs = dict(community.topics.values_list("name", "slug"))
+    replies: dict[str, Counter[int]] = {}
+    for author_id, topic in Post.objects.filter(
+        thread__community=community,
+        is_opening=False,
+        deleted_at__isnull=True,
+        author__isnull=False,
+        thread__topics__isnull=False,
+    ).values_list("author_id", "thread__topics__name"):
+        replies.setdefault(topic, Counter())[author_id] += 1
+    resolved = list(
+        Thread.objects.filter(
+            community=community, accepted_answer__isnull=False, deleted_at__isnull=True
+        )
+        .select_related("accepted_answer")
+        .prefetch_related("topics")
+        .order_by("created_at", "id")
+    )
+    used: set[int] = set()
+    items = REPERTOIRE.get(spec.slug, [])
+    for item in items:
+        slugs = [topic_slugs[name] for name in item.topics if name in topic_slugs]
+        sources = _sources(item, resolved, used) if item.from_threads else []
+        # Mostly the one whose answer was accepted writes it down, sometimes the one who asked.
+        candidates = [
+            uid
+            for uid in [
+                *(t.accepted_answer.author_id for t in sources if t.accepted_answer),
+                *(t.author_id for t in sources),
+            ]
+            if uid in memberships
+        ]
+        if candidates:
+            author = memberships[candidates[0 if rng.random() < 0.65 else -1]].user
+        else:
+            author = _writer(item, replies, memberships, rng)
+        entry = _write_down(item, community, author, slugs, sources, rng, now)
+        if item.revision:
+            note, addition = item.revision
+            entry = edit_entry(
+                entry=entry,
+                by=_writer(item, replies, memberships, rng),
+                base_version=entry.version,
+                title=entry.title,
+                body=f"{entry.body}\n\n{addition}",
+                topics=[t.slug for t in entry.topics.all()],
+                note=note,
+            )
+        if item.maturity != Maturity.DRAFT:
+            change_maturity(
+                entry=entry, to=Maturity.IN_USE, by=author, membership=memberships[author.pk]
+            )
+        authors = set(entry.authors.values_list("pk", flat=True))
+        others = [p for p in members if p.pk not in authors]
+        fewest, most = ENDORSERS[Maturity(item.maturity)]
+        for person in rng.sample(others, min(len(others), rng.randint(fewest, most))):
+            endorse_entry(entry=entry, by=person)
+        if item.kind in REUSABLE and item.maturity != Maturity.DRAFT:
+            notes = [*item.reuse_notes, *rng.sample(EXTRA_REUSE_NOTES, rng.randint(0, 2))]
+            for note in notes:
+                record_reuse(entry=entry, by=rng.choice(others), note=note)
+        if item.maturity in {Maturity.ENDORSED, Maturity.RETIRED} and curator is not None:
+            change_maturity(
+                entry=entry,
+                to=item.maturity,
+                by=curator.user,
+                membership=curator,
+                reason=item.reason,
+            )
+    return len(items)
+
+
 def load_demo(*, log: Callable[[str], None] = print, seed: int = 7) -> int:
-    """Create what is missing of the demo; return how many communities were added."""
+    """Create what is missing of the demo; return how many communities were added or completed."""
     rng = random.Random(seed)
     now = timezone.now()
     people = _people(rng, log)
     total_size = sum(c.size for c in COMMUNITIES)
     added = 0
     for index, spec in enumerate(COMMUNITIES):
-        if Community.objects.filter(slug=spec.slug).exists():
-            log(f"{spec.name}: already there, left as it is")
+        existing = Community.objects.filter(slug=spec.slug).first()
+        if existing is not None:
+            # Loaded by an earlier version of the demo, before it had a repertoire.
+            loaded_before = existing.created_by_id == people[index * 3].pk
+            if loaded_before and not Entry.objects.filter(community=existing).exists():
+                with transaction.atomic():
+                    entries = _repertoire(existing, spec, seed, now)
+                added += 1
+                log(f"{spec.name}: already there; added its repertoire of {entries} entries")
+            else:
+                log(f"{spec.name}: already there, left as it is")
             continue
         with transaction.atomic():
             start = now - timedelta(days=SPAN_DAYS)
@@ -213,6 +407,10 @@ def load_demo(*, log: Callable[[str], None] = print, seed: int = 7) -> int:
             members = _members(index, spec, community, people[index * 3], people, rng, start)
             count = max(12, round(THREADS * spec.size / total_size))
             _threads(spec, community, members, count, rng, now)
+            entries = _repertoire(community, spec, seed, now)
         added += 1
-        log(f"{spec.name}: {len(members)} members, {community.threads.count()} threads")
+        log(
+            f"{spec.name}: {len(members)} members, {community.threads.count()} threads, "
+            f"{entries} entries"
+        )
     return added

@@ -10,7 +10,10 @@ from commonplace.demo.load import load_demo
 
 
 class Command(BaseCommand):
-    help = "Load six demo communities with 60 people and about 300 threads over 12 months."
+    help = (
+        "Load six demo communities with 60 people, about 300 threads and 60 repertoire "
+        "entries over 12 months."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=7, help="Random seed (default 7).")
@@ -18,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         added = load_demo(log=self.stdout.write, seed=options["seed"])
         self.stdout.write(
-            self.style.SUCCESS(f"Demo ready: {added} communities added.")
+            self.style.SUCCESS(f"Demo ready: {added} communities added or completed.")
             if added
             else "Demo data was already loaded; nothing changed."
         )
