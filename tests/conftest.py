@@ -1,7 +1,16 @@
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 from django.core.cache import cache
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Uploaded files of the test run go to a throwaway folder, not var/.
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="commonplace-test-media-")
 
 
 @pytest.fixture(autouse=True)

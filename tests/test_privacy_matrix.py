@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.test.client import ClientHandler
@@ -27,10 +28,11 @@ from commonplace.communities.models import Community, DomainRevision, Membership
 from commonplace.core.models import Activity
 from commonplace.discussions.actions import accept_answer, edit_post, vote_helpful
 from commonplace.discussions.models import Post, PostRevision, Thread, Vote
-from commonplace.repertoire.actions import create_entry
+from commonplace.repertoire.actions import attach_file, create_entry
 from commonplace.repertoire.models import (
     Endorsement,
     Entry,
+    EntryFile,
     EntryRevision,
     EntrySource,
     MaturityChange,
@@ -197,6 +199,7 @@ class World:
     reply: Post  # a reply by another member
     own_reply: Post  # a reply by the member, edited once
     entry: Entry  # a tool in the repertoire, written down by another member
+    entry_file: EntryFile  # a file attached to it
     exists_markers: list[str]  # what only people who may see the community may know
     content_markers: list[str]  # what only people who may read it may know
     viewer: str = "anon"
@@ -270,6 +273,9 @@ def build_world(visibility: str) -> World:
         body=f"Quillwort entry body {visibility}",
         topics=[topic.slug],
     )
+    entry_file = attach_file(
+        entry=entry, upload=SimpleUploadedFile("sheet.csv", b"a,b\n1,2\n"), by=other
+    )
     tokens = {who: make_token(user) for who, user in users.items()}
     return World(
         community=community,
@@ -280,6 +286,7 @@ def build_world(visibility: str) -> World:
         reply=reply,
         own_reply=own_reply,
         entry=entry,
+        entry_file=entry_file,
         exists_markers=[community.name, community.domain_statement, topic.name, community.slug],
         content_markers=[
             thread.title,
@@ -488,6 +495,16 @@ PAGES: list[Page] = [
         data=lambda w: {"note": "Adapted"},
     ),
     Page("repertoire:write_down_thread", "POST", PAGE_MEMBERS_POST, args=_thread_args),
+    Page(
+        "repertoire:entry_file_upload",
+        "POST",
+        PAGE_MEMBERS_POST,
+        args=_entry_args,
+        data=lambda w: {"file": SimpleUploadedFile("note.txt", b"Quillwort note")},
+    ),
+    Page(
+        "repertoire:entry_file", "GET", READ, args=lambda w: (w.slug, w.entry.pk, w.entry_file.pk)
+    ),
     # discussions
     Page("discussions:threads", "GET", READ),
     Page("discussions:thread_new", "GET", PAGE_MEMBERS),
@@ -724,6 +741,7 @@ SNAPSHOT_MODELS = [
     MaturityChange,
     Endorsement,
     Reuse,
+    EntryFile,
 ]
 VOLATILE_FIELDS = {"last_login", "last_used_at"}
 
@@ -792,7 +810,10 @@ def assert_nothing_leaks(
             hidden += other.exists_markers
         if not may_read(role, other.community.visibility):
             hidden += other.content_markers
-    body = response.content.decode()
+    if response.streaming:
+        body = b"".join(response.streaming_content).decode(errors="replace")
+    else:
+        body = response.content.decode()
     typed = unquote(url)
     for marker in hidden:
         if marker not in typed:

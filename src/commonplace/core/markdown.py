@@ -31,6 +31,8 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# Class values, not the class attribute: a link keeps only the glossary's marker.
+ALLOWED_CLASSES = {"a": {"glossary-term"}}
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +50,7 @@ def sanitize_html(html: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
+        allowed_classes=ALLOWED_CLASSES,
         link_rel="nofollow noopener noreferrer",
     )
 

@@ -46,6 +46,7 @@ class Verb(models.TextChoices):
     ENTRY_MATURITY_CHANGED = "entry.maturity_changed", "changed an entry's maturity"
     ENTRY_ENDORSED = "entry.endorsed", "endorsed an entry"
     ENTRY_REUSED = "entry.reused", "reused an entry"
+    ENTRY_FILE_ADDED = "entry.file_added", "attached a file to an entry"
 
 
 class Activity(models.Model):

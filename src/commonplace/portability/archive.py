@@ -36,6 +36,7 @@ from commonplace.imports.models import ExternalRef, ImportRun
 from commonplace.repertoire.models import (
     Endorsement,
     Entry,
+    EntryFile,
     EntryRevision,
     EntrySource,
     MaturityChange,
@@ -72,6 +73,8 @@ PARTS = [
     Part("endorsement", Endorsement),
     Part("reuse", Reuse),
     Part("entry_source", EntrySource),
+    # File metadata only: the files themselves stay in the storage, backed up with it.
+    Part("entry_file", EntryFile),
     Part("activity", Activity),
     Part("external_ref", ExternalRef),
     Part("import_run", ImportRun),
@@ -121,6 +124,7 @@ def _scoped(part: Part, community: Community | None) -> models.QuerySet[Any]:
         "endorsement": Q(entry__community=community),
         "reuse": Q(entry__community=community),
         "entry_source": Q(entry__community=community),
+        "entry_file": Q(entry__community=community),
         "activity": Q(community=community),
         "external_ref": Q(community=community),
         "import_run": Q(community=community),

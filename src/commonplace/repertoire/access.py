@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from commonplace.communities.access import CommunityAccess
-from commonplace.repertoire.models import Entry, EntryRevision
+from commonplace.repertoire.models import Entry, EntryFile, EntryRevision
 
 
 def access_entry(*, access: CommunityAccess, entry_id: int) -> Entry:
@@ -25,3 +25,11 @@ def access_revision(*, entry: Entry, number: int) -> EntryRevision:
     if revision is None:
         raise Http404("No such version of this entry.")
     return revision
+
+
+def access_entry_file(*, entry: Entry, file_id: int) -> EntryFile:
+    """A file of an entry the caller has already accessed; 404 otherwise."""
+    attachment = entry.files.filter(pk=file_id).first()
+    if attachment is None:
+        raise Http404("No such file on this entry.")
+    return attachment

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,9 +20,11 @@ from commonplace.core.markdown import render_markdown
 from commonplace.core.models import Verb
 from commonplace.discussions.models import Thread
 from commonplace.repertoire import permissions
+from commonplace.repertoire.glossary import bump_glossary_version
 from commonplace.repertoire.models import (
     Endorsement,
     Entry,
+    EntryFile,
     EntryKind,
     EntryRevision,
     EntrySource,
@@ -117,6 +121,8 @@ def create_entry(
         at=now,
         data={"kind": kind, "sources": [t.pk for t in sources]},
     )
+    if kind == EntryKind.GLOSSARY:  # a new term: posts link it from now on
+        bump_glossary_version(community.pk)
     return entry
 
 
@@ -202,6 +208,8 @@ def edit_entry(
         target=current,
         data={"version": current.version},
     )
+    if current.kind == EntryKind.GLOSSARY:  # term, synonyms or definition may have changed
+        bump_glossary_version(current.community_id)
     return current
 
 
@@ -247,6 +255,8 @@ def change_maturity(
         target=entry,
         data={"from": previous, "to": to},
     )
+    if entry.kind == EntryKind.GLOSSARY:  # retiring a term unlinks it, reviving relinks it
+        bump_glossary_version(entry.community_id)
     return entry
 
 
@@ -280,3 +290,65 @@ def record_reuse(*, entry: Entry, by: User, note: str = "") -> Reuse:
         data={"note": bool(note.strip())},
     )
     return reuse
+
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+# What communities share as assets and tools; anything that a browser would
+# run (HTML, SVG, scripts) is refused, and files are always served as downloads.
+ALLOWED_FILE_TYPES = {
+    ".pdf": "application/pdf",
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".csv": "text/csv",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".zip": "application/zip",
+}
+
+
+@transaction.atomic
+def attach_file(*, entry: Entry, upload: UploadedFile, by: User) -> EntryFile:
+    """Attach a file to an asset or tool entry, within the size and type limits."""
+    if entry.kind not in {EntryKind.ASSET, EntryKind.TOOL}:
+        raise DomainError("Only assets and tools carry files.", field="file")
+    name = Path(upload.name or "file").name[:200]
+    suffix = Path(name).suffix.lower()
+    if suffix not in ALLOWED_FILE_TYPES:
+        allowed = ", ".join(sorted(ALLOWED_FILE_TYPES))
+        raise DomainError(
+            f"Files of type “{suffix or name}” are not accepted. Use one of: {allowed}.",
+            field="file",
+        )
+    size = upload.size or 0
+    if size > MAX_FILE_BYTES:
+        error = DomainError(
+            f"The file is {size / 1048576:.1f} MB; the limit is 10 MB.", field="file"
+        )
+        error.status_code = 413
+        raise error
+    if size == 0:
+        raise DomainError("The file is empty.", field="file")
+    attachment = EntryFile(
+        entry=entry,
+        name=name,
+        size=size,
+        content_type=ALLOWED_FILE_TYPES[suffix],
+        uploaded_by=by,
+        created_at=timezone.now(),
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    record_activity(
+        actor=by,
+        verb=Verb.ENTRY_FILE_ADDED,
+        community=entry.community,
+        target=entry,
+        data={"file": name, "size": size},
+    )
+    return attachment

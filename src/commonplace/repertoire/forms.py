@@ -62,3 +62,10 @@ class ReuseForm(forms.Form):
 class DiffForm(forms.Form):
     a = forms.IntegerField(min_value=1)
     b = forms.IntegerField(min_value=1)
+
+
+class FileForm(forms.Form):
+    file = forms.FileField(
+        label="Attach a file",
+        help_text="Up to 10 MB: PDF, office documents, images, text, CSV or zip.",
+    )

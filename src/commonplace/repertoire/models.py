@@ -165,3 +165,29 @@ class EntrySource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} from thread {self.thread_id}"
+
+
+def _attachment_path(instance: EntryFile, filename: str) -> str:
+    # Stored under the community and entry, never under a name a user chose
+    # alone, so two files called "template.docx" cannot collide.
+    return f"entries/{instance.entry.community_id}/{instance.entry_id}/{filename}"
+
+
+class EntryFile(models.Model):
+    """A file carried by an asset or tool entry; served only through a permission check."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=_attachment_path, max_length=300)
+    name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name

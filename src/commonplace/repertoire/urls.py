@@ -18,6 +18,12 @@ urlpatterns = [
     path("<slug:slug>/r/<int:entry_id>/maturity/", views.entry_maturity, name="entry_maturity"),
     path("<slug:slug>/r/<int:entry_id>/endorse/", views.entry_endorse, name="entry_endorse"),
     path("<slug:slug>/r/<int:entry_id>/reuse/", views.entry_reuse, name="entry_reuse"),
+    path("<slug:slug>/r/<int:entry_id>/files/", views.entry_file_upload, name="entry_file_upload"),
+    path(
+        "<slug:slug>/r/<int:entry_id>/files/<int:file_id>/",
+        views.entry_file,
+        name="entry_file",
+    ),
     path(
         "<slug:slug>/t/<int:thread_id>/write-down/",
         views.write_down_thread,

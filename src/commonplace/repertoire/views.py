@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +17,13 @@ from commonplace.core.forms import add_domain_error
 from commonplace.core.pagination import paginate, parse_page_number
 from commonplace.discussions.access import access_thread
 from commonplace.repertoire import actions, permissions, queries
-from commonplace.repertoire.access import access_entry, access_revision
+from commonplace.repertoire.access import access_entry, access_entry_file, access_revision
 from commonplace.repertoire.forms import (
     DiffForm,
     EditEntryForm,
     EntryFilterForm,
     EntryForm,
+    FileForm,
     MaturityForm,
     ReuseForm,
 )
@@ -126,6 +127,8 @@ def entry_detail(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse
             and entry.endorsements.filter(user=request.user).exists(),
             "reusable": entry.kind in {EntryKind.ASSET, EntryKind.TOOL},
             "reuses": list(entry.reuses.select_related("user")[:10]),
+            "files": list(entry.files.all()),
+            "file_form": FileForm(),
             "review_overdue": entry.review_due <= timezone.now().date(),
         },
     )
@@ -252,3 +255,33 @@ def entry_reuse(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
     actions.record_reuse(entry=entry, by=user, note=form.cleaned_data["note"])
     messages.success(request, "Your reuse is recorded.")
     return redirect(entry_url(entry))
+
+
+@login_required
+@require_POST
+def entry_file_upload(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    access = access_community_for_members(user=user, slug=slug)
+    entry = access_entry(access=access, entry_id=entry_id)
+    form = FileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise DomainError("Choose a file to attach.", field="file")
+    attachment = actions.attach_file(entry=entry, upload=form.cleaned_data["file"], by=user)
+    messages.success(request, f"“{attachment.name}” is attached.")
+    return redirect(entry_url(entry))
+
+
+def entry_file(request: HttpRequest, slug: str, entry_id: int, file_id: int) -> FileResponse:
+    """Files are only ever served here, after the same check as the entry itself."""
+    access = access_community_content(user=request.user, slug=slug)
+    entry = access_entry(access=access, entry_id=entry_id)
+    attachment = access_entry_file(entry=entry, file_id=file_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
