@@ -5,12 +5,15 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from commonplace.accounts.models import User
 from commonplace.discussions.actions import add_imported_vote, link_threads
 from commonplace.discussions.models import Post, Thread
 from commonplace.portability.archive import PARTS
+from commonplace.repertoire.actions import attach_file, create_entry
+from commonplace.repertoire.models import EntryFile
 from tests.factories import add_member, make_community, make_reply, make_thread
 from tests.imports.test_stackexchange import run_import, write_dump
 
@@ -28,9 +31,17 @@ def _constellation(tmp_path: Path) -> None:
         add_imported_vote(post=reply, voter=None, at=reply.created_at)
     run_import(make_community(slug="beer"), write_dump(tmp_path / "dump"))
     add_member(public, add_member(private))
+    tool = create_entry(
+        community=public, by=public.created_by, kind="tool", title="Sheet", body="Use it"
+    )
+    attach_file(
+        entry=tool, upload=SimpleUploadedFile("sheet.csv", b"a,b\n1,2\n"), by=public.created_by
+    )
 
 
 def _wipe() -> None:
+    for attachment in EntryFile.objects.all():
+        attachment.file.delete(save=False)  # a restore brings the files back too
     for part in reversed(PARTS):
         part.model._default_manager.all().delete()
 
@@ -45,6 +56,8 @@ def test_export_restore_export_is_byte_identical(tmp_path):
     assert {p.type: p.model._default_manager.count() for p in PARTS} == counts
     call_command("export", str(second))
     assert first.read_bytes() == second.read_bytes()
+    with EntryFile.objects.get().file.open("rb") as handle:
+        assert handle.read() == b"a,b\n1,2\n"
     # Restored people can still log in, and new rows get fresh ids.
     person = User.objects.exclude(password__startswith="!").first()
     assert person is not None and person.has_usable_password()

@@ -156,3 +156,15 @@ def test_repertoire_privacy(visibility, viewer):
         assert response.status_code in {302, 403, 404} and entry.endorsement_count == before
         if viewer == "anonymous":
             assert "/accounts/login/" in response["Location"]
+
+
+def test_home_lists_entries_due_for_the_members_review_only_where_readable():
+    community = make_community(slug="brewers")
+    author = community.created_by
+    due = _entry(community, title="Old practice zz")
+    Entry.objects.filter(pk=due.pk).update(review_due="2020-01-01")
+    _entry(community, title="Fresh practice")
+    page = _client_for(author).get("/")
+    assert b"Due for your review" in page.content and b"Old practice zz" in page.content
+    assert b"Fresh practice" not in page.content
+    assert b"Due for your review" not in _client_for(add_member(community)).get("/").content

@@ -34,7 +34,10 @@ from commonplace.core.errors import DomainError
 from commonplace.core.forms import add_domain_error
 from commonplace.core.pagination import paginate, parse_page_number
 from commonplace.discussions.queries import count_open_questions, list_recent_threads
-from commonplace.repertoire.queries import list_highlighted_entries
+from commonplace.repertoire.queries import (
+    list_entries_needing_review_by,
+    list_highlighted_entries,
+)
 
 CHARTER_FIELDS = actions.CHARTER_FIELDS
 
@@ -53,6 +56,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "invitations": [m for m in memberships if m.status == "invited"],
             "requests": [m for m in memberships if m.status == "pending"],
             "featured": queries.list_directory(user=request.user).order_by("-last_activity_at")[:6],
+            "to_review": list_entries_needing_review_by(user=request.user)
+            if request.user.is_authenticated
+            else [],
         },
     )
 

@@ -16,6 +16,7 @@ compared byte for byte.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 from collections.abc import Iterator
@@ -25,8 +26,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 
 from commonplace.accounts.models import ApiToken, User
 from commonplace.communities.models import Community, DomainRevision, Membership, Topic
@@ -73,7 +77,7 @@ PARTS = [
     Part("endorsement", Endorsement),
     Part("reuse", Reuse),
     Part("entry_source", EntrySource),
-    # File metadata only: the files themselves stay in the storage, backed up with it.
+    # Files travel inside the archive (base64), so a restore needs nothing else.
     Part("entry_file", EntryFile),
     Part("activity", Activity),
     Part("external_ref", ExternalRef),
@@ -89,6 +93,8 @@ class ArchiveError(Exception):
 
 
 def _value(value: Any) -> Any:
+    if isinstance(value, FieldFile):
+        return value.name
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -157,6 +163,9 @@ def iter_records(community: Community | None = None) -> Iterator[dict[str, Any]]
                 if field.primary_key or (part.model is User and field.name in secret):
                     continue
                 record[field.attname] = _value(getattr(row, field.attname))
+            if part.model is EntryFile:
+                with row.file.open("rb") as handle:
+                    record["content_base64"] = base64.b64encode(handle.read()).decode()
             yield record
 
 
@@ -231,7 +240,9 @@ def restore_archive(path: Path, *, batch_size: int = 1000) -> int:
 
 
 def _instance(part: Part, record: dict[str, Any], where: str) -> models.Model:
-    values = {k: v for k, v in record.items() if k not in {"type", "id"}}
+    values = {k: v for k, v in record.items() if k not in {"type", "id", "content_base64"}}
+    if part.model is EntryFile:
+        values["file"] = _restore_file(record, where)
     known = {f.attname for f in _fields(part.model)}
     unknown = set(values) - known
     if unknown:
@@ -254,6 +265,20 @@ def _instance(part: Part, record: dict[str, Any], where: str) -> models.Model:
     except (TypeError, ValueError, KeyError) as error:
         raise ArchiveError(f"{where}: {error}") from None
     return instance
+
+
+def _restore_file(record: dict[str, Any], where: str) -> str:
+    """Put an archived file back in the storage, under its name if it is free."""
+    try:
+        content = base64.b64decode(record["content_base64"], validate=True)
+        name = str(record["file"])
+    except (KeyError, ValueError, TypeError):
+        raise ArchiveError(f"{where}: entry_file without readable content") from None
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as existing:
+            if existing.read() == content:
+                return name
+    return default_storage.save(name, ContentFile(content))
 
 
 def _reset_sequences() -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from commonplace.communities.models import Community, Topic
+from commonplace.communities.queries import readable_community_ids
 from commonplace.discussions.models import Thread
 from commonplace.repertoire.models import Entry, EntryKind, EntrySource, Maturity
 
@@ -103,3 +105,19 @@ def diff_texts(old: str, new: str) -> list[DiffLine]:
             continue
         lines.append(DiffLine({"+ ": "added", "- ": "removed"}.get(code, "same"), text))
     return lines
+
+
+def list_entries_needing_review_by(*, user: Any, limit: int = 10) -> list[Entry]:
+    """Entries this person helped write whose review date has passed, where they may still read."""
+    return list(
+        _with_list_relations(
+            Entry.objects.filter(
+                authors=user,
+                deleted_at__isnull=True,
+                review_due__lte=timezone.now().date(),
+                community_id__in=readable_community_ids(user),
+            )
+            .exclude(maturity=Maturity.RETIRED)
+            .order_by("review_due", "id")
+        )[:limit]
+    )
