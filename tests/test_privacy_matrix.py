@@ -354,6 +354,7 @@ class Api:
     params: Callable[[World], dict[str, Any]] = field(default=lambda w: {"slug": w.slug})
     payload: Data | None = None
     writes: bool | None = None
+    multipart: bool = False  # send `payload` as a form with files, not as JSON
 
     @property
     def label(self) -> str:
@@ -649,6 +650,20 @@ API_ENDPOINTS: list[Api] = [
     ),
     Api(
         "POST",
+        "/communities/{slug}/entries/{entry_id}/files",
+        API_MEMBERS_CREATE,
+        params=_entry_params,
+        payload=lambda w: {"file": SimpleUploadedFile("note.txt", b"Quillwort note")},
+        multipart=True,
+    ),
+    Api(
+        "GET",
+        "/communities/{slug}/entries/{entry_id}/files/{file_id}",
+        READ,
+        params=lambda w: {"slug": w.slug, "entry_id": w.entry.pk, "file_id": w.entry_file.pk},
+    ),
+    Api(
+        "POST",
         "/communities/{slug}/threads/{thread_id}/write-down",
         API_MEMBERS_CREATE,
         params=_thread_params,
@@ -772,6 +787,8 @@ def send(world: World, endpoint: Page | Api) -> Any:
     client, extra = client_for(world, endpoint)
     url = endpoint.url(world)
     if isinstance(endpoint, Api):
+        if endpoint.multipart and endpoint.payload:
+            return client.post(url, endpoint.payload(world), **extra)
         body = json.dumps(endpoint.payload(world)) if endpoint.payload else ""
         return client.generic(endpoint.method, url, body, content_type="application/json", **extra)
     if endpoint.method == "GET":

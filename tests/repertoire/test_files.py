@@ -86,3 +86,24 @@ def test_private_files_are_never_served_to_non_members(viewer):
     assert client.get(f"/c/open/r/{tool.pk}/files/{attachment.pk}/").status_code == 404
     other = _tool(public)
     assert client.get(f"/c/open/r/{other.pk}/files/{attachment.pk}/").status_code == 404
+
+
+def test_files_through_the_api_with_a_token():
+    from tests.factories import make_token
+
+    community = make_community(slug="field")
+    tool = _tool(community)
+    member = add_member(community)
+    client = Client(headers={"Authorization": f"Bearer {make_token(member)}"})
+    created = client.post(f"/api/v1/communities/field/entries/{tool.pk}/files", {"file": _upload()})
+    assert created.status_code == 201 and created.json()["name"] == "sheet.csv"
+    refused = client.post(
+        f"/api/v1/communities/field/entries/{tool.pk}/files", {"file": _upload("x.exe", b"MZ")}
+    )
+    assert refused.status_code == 422 and "not accepted" in refused.json()["detail"]
+    file_id = created.json()["id"]
+    download = client.get(f"/api/v1/communities/field/entries/{tool.pk}/files/{file_id}")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"part,count\nfuse,3\n"
+    detail = client.get(f"/api/v1/communities/field/entries/{tool.pk}").json()
+    assert [f["name"] for f in detail["files"]] == ["sheet.csv"]

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.http import FileResponse, HttpRequest
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile as NinjaUploadedFile
 
 from commonplace.accounts.api_auth import require_user, viewer
 from commonplace.communities.access import access_community_content, access_community_for_members
@@ -11,8 +12,9 @@ from commonplace.core.pagination import paginate
 from commonplace.core.schemas import PageOut, PersonOut, page_out
 from commonplace.discussions.access import access_thread
 from commonplace.repertoire import actions, queries
-from commonplace.repertoire.access import access_entry
-from commonplace.repertoire.models import Entry, EntryKind, Maturity
+from commonplace.repertoire.access import access_entry, access_entry_file
+from commonplace.repertoire.files import serve_entry_file
+from commonplace.repertoire.models import Entry, EntryFile, EntryKind, Maturity
 
 router = Router(tags=["repertoire"])
 
@@ -31,11 +33,20 @@ class EntryOut(Schema):
     updated_at: datetime
 
 
+class FileOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    created_at: datetime
+
+
 class EntryDetailOut(EntryOut):
     body: str
     body_html: str
     authors: list[PersonOut]
     source_thread_ids: list[int]
+    files: list[FileOut]
 
 
 class EntryFiltersIn(Schema):
@@ -90,6 +101,7 @@ def _entry_detail(entry: Entry) -> dict[str, object]:
         "body_html": entry.body_html,
         "authors": list(entry.authors.all()),
         "source_thread_ids": [t.pk for t in queries.list_sources(entry=entry)],
+        "files": list(entry.files.all()),
     }
 
 
@@ -196,3 +208,28 @@ def write_down(
         threads=[thread], by=user, kind=payload.kind, title=payload.title
     )
     return Status(201, _entry_detail(entry))
+
+
+@router.post(
+    "/{slug}/entries/{entry_id}/files",
+    response={201: FileOut},
+    summary="Attach a file to an asset or tool (members; 10 MB, common document types)",
+)
+def upload_file(
+    request: HttpRequest, slug: str, entry_id: int, file: File[NinjaUploadedFile]
+) -> Status[EntryFile]:
+    user = require_user(request)
+    access = access_community_for_members(user=user, slug=slug)
+    entry = access_entry(access=access, entry_id=entry_id)
+    return Status(201, actions.attach_file(entry=entry, upload=file, by=user))
+
+
+@router.get(
+    "/{slug}/entries/{entry_id}/files/{file_id}",
+    summary="Download a file (same permissions as the entry)",
+    response={200: None},
+)
+def download_file(request: HttpRequest, slug: str, entry_id: int, file_id: int) -> FileResponse:
+    access = access_community_content(user=viewer(request), slug=slug)
+    entry = access_entry(access=access, entry_id=entry_id)
+    return serve_entry_file(access_entry_file(entry=entry, file_id=file_id))

@@ -18,6 +18,7 @@ from commonplace.core.pagination import paginate, parse_page_number
 from commonplace.discussions.access import access_thread
 from commonplace.repertoire import actions, permissions, queries
 from commonplace.repertoire.access import access_entry, access_entry_file, access_revision
+from commonplace.repertoire.files import serve_entry_file
 from commonplace.repertoire.forms import (
     DiffForm,
     EditEntryForm,
@@ -275,13 +276,4 @@ def entry_file(request: HttpRequest, slug: str, entry_id: int, file_id: int) -> 
     """Files are only ever served here, after the same check as the entry itself."""
     access = access_community_content(user=request.user, slug=slug)
     entry = access_entry(access=access, entry_id=entry_id)
-    attachment = access_entry_file(entry=entry, file_id=file_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_entry_file(access_entry_file(entry=entry, file_id=file_id))
