@@ -168,3 +168,23 @@ def test_home_lists_entries_due_for_the_members_review_only_where_readable():
     assert b"Due for your review" in page.content and b"Old practice zz" in page.content
     assert b"Fresh practice" not in page.content
     assert b"Due for your review" not in _client_for(add_member(community)).get("/").content
+
+
+def test_api_writes_several_threads_down_in_one_entry():
+    from tests.factories import make_token
+
+    community = make_community(slug="brewers")
+    first = make_thread(community, title="Stuck at 1.030")
+    second = make_thread(community, title="Stuck again at 1.028")
+    elsewhere = make_thread(make_community(slug="other"), title="Not ours")
+    member = add_member(community)
+    client = Client(headers={"Authorization": f"Bearer {make_token(member)}"})
+    url = f"/api/v1/communities/brewers/threads/{first.pk}/write-down"
+    created = client.post(
+        url, {"more_thread_ids": [second.pk], "title": "Stuck fermentations"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert created.status_code == 201
+    assert sorted(created.json()["source_thread_ids"]) == sorted([first.pk, second.pk])
+    foreign = client.post(url, {"more_thread_ids": [elsewhere.pk]}, content_type="application/json")
+    assert foreign.status_code == 404 and Entry.objects.count() == 1

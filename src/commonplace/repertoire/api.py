@@ -86,6 +86,11 @@ class ReuseIn(Schema):
 class PromoteIn(Schema):
     kind: EntryKind = EntryKind.CASE
     title: str = Field("", max_length=200)
+    more_thread_ids: list[int] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Other threads of the same community to write down in the same entry.",
+    )
 
 
 def _entry_out(entry: Entry) -> dict[str, object]:
@@ -203,9 +208,12 @@ def write_down(
 ) -> Status[dict[str, object]]:
     user = require_user(request)
     access = access_community_for_members(user=user, slug=slug)
-    thread = access_thread(access=access, thread_id=thread_id)
+    threads = [
+        access_thread(access=access, thread_id=tid)
+        for tid in dict.fromkeys([thread_id, *payload.more_thread_ids])
+    ]
     entry = actions.promote_threads_to_entry(
-        threads=[thread], by=user, kind=payload.kind, title=payload.title
+        threads=threads, by=user, kind=payload.kind, title=payload.title
     )
     return Status(201, _entry_detail(entry))
 
