@@ -1,0 +1,1 @@
+"""Full-text search, sentence embeddings and similar-case retrieval."""
