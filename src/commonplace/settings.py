@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "commonplace.communities",
     "commonplace.discussions",
     "commonplace.repertoire",
+    "commonplace.search",
     "commonplace.imports",
     "commonplace.portability",
     "commonplace.api",

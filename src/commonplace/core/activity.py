@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +10,19 @@ from django.db import models
 from django.utils import timezone
 
 from commonplace.core.models import Activity, Verb
+
+ActivityListener = Callable[[Activity], None]
+
+# Derived read models (the search index, later the mirror's figures) follow the
+# log: every write records an activity, so a listener sees every change, in the
+# same transaction, without the features below it knowing it exists.
+_listeners: list[ActivityListener] = []
+
+
+def follow_activity(listener: ActivityListener) -> None:
+    """Call `listener` with each activity as it is recorded (idempotent)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def record_activity(
@@ -21,7 +35,7 @@ def record_activity(
     data: dict[str, Any] | None = None,
 ) -> Activity:
     """Append one row to the log. `at` lets importers keep original times."""
-    return Activity.objects.create(
+    activity = Activity.objects.create(
         actor=actor,
         community=community,
         verb=verb,
@@ -30,3 +44,6 @@ def record_activity(
         data=data or {},
         created_at=at or timezone.now(),
     )
+    for listener in _listeners:
+        listener(activity)
+    return activity

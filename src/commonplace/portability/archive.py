@@ -46,6 +46,8 @@ from commonplace.repertoire.models import (
     MaturityChange,
     Reuse,
 )
+from commonplace.search.indexing import embed_pending
+from commonplace.search.indexing import rebuild as rebuild_search_index
 
 FORMAT, VERSION = "commonplace-archive", 1
 
@@ -236,6 +238,9 @@ def restore_archive(path: Path, *, batch_size: int = 1000) -> int:
         if current is not None and pending:
             current.model._default_manager.bulk_create(pending)
         _reset_sequences()
+        # The search index is derived, so it is rebuilt rather than carried.
+        rebuild_search_index(embed=False)
+    embed_pending()
     return count
 
 

@@ -1,0 +1,350 @@
+"""Keep the search index in step with the things it describes.
+
+The index follows the activity log (`follow_activity` in apps.py): every write
+records an activity in the same transaction, so the affected documents are
+rebuilt from their sources before that transaction commits. A document is a
+pure function of its source rows, which is what makes `reindex` safe to run at
+any time.
+
+Embeddings are slower to compute than the rest, so a write only marks its
+document `embedding_pending`; `embed_pending` fills them in batches (after the
+request, during imports, before a similar-case query, and in `reindex`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from commonplace.accounts.models import User
+from commonplace.core.models import Activity, Verb
+from commonplace.discussions.models import Post, Thread
+from commonplace.repertoire.models import Entry, Maturity
+from commonplace.search.embedding import get_encoder
+from commonplace.search.models import DocType, Document
+from commonplace.search.text import plain_text
+
+# What an embedding sees of a case: its title and the start of its body
+# (the encoder truncates at 256 word pieces anyway).
+EMBED_CHARS = 2000
+EMBED_BATCH = 64
+
+ANSWER_VERBS = {Verb.ANSWER_ACCEPTED, Verb.ANSWER_UNACCEPTED}
+
+
+def boost(*, resolved: bool, helpful: int, maturity: str = "") -> float:
+    """How much more than its bare relevance a document deserves.
+
+    Accepted answers and endorsed entries are what a community vouches for;
+    helpful votes count with diminishing returns so a famous thread does not
+    drown a precise one; retired entries sink but stay findable.
+    """
+    value = 1.0 + 0.5 * resolved + 0.15 * math.log1p(helpful)
+    if maturity == Maturity.IN_USE:
+        value += 0.2
+    elif maturity == Maturity.RETIRED:
+        value *= 0.5
+    return value
+
+
+def _topics(slugs: Iterable[str]) -> str:
+    joined = " ".join(sorted(slugs))
+    return f" {joined} " if joined else ""
+
+
+def _save(doc_type: str, object_id: int, *, embed: bool, **fields: object) -> None:
+    """Create or update one document; a changed text makes its embedding pending."""
+    current = (
+        Document.objects.filter(doc_type=doc_type, object_id=object_id)
+        .values("id", "title", "body")
+        .first()
+    )
+    if current is None:
+        Document.objects.create(
+            doc_type=doc_type, object_id=object_id, embedding_pending=embed, **fields
+        )
+        return
+    if embed and (current["title"], current["body"]) != (fields["title"], fields["body"]):
+        fields |= {"embedding_pending": True}
+    Document.objects.filter(pk=current["id"]).update(**fields)
+
+
+def _delete(doc_type: str, object_ids: Iterable[int]) -> None:
+    Document.objects.filter(doc_type=doc_type, object_id__in=list(object_ids)).delete()
+
+
+# -- one document per source ------------------------------------------------
+
+
+def _thread_fields(thread: Thread, opening: Post | None) -> dict[str, object]:
+    resolved = thread.accepted_answer_id is not None
+    return {
+        "community_id": thread.community_id,
+        "thread_id": thread.pk,
+        "kind": thread.kind,
+        "title": thread.title,
+        "body": plain_text(opening.body_html) if opening is not None else "",
+        "topics": _topics(t.slug for t in thread.topics.all()),
+        "author_id": thread.author_id,
+        "created_at": thread.created_at,
+        "is_resolved": resolved,
+        "is_answered": thread.reply_count > 0,
+        "helpful": thread.helpful_count,
+        "boost": boost(resolved=resolved, helpful=thread.helpful_count),
+    }
+
+
+def _reply_fields(post: Post, thread: Thread) -> dict[str, object]:
+    accepted = thread.accepted_answer_id == post.pk
+    return {
+        "community_id": thread.community_id,
+        "thread_id": thread.pk,
+        "kind": thread.kind,
+        # The thread's title is shown with a reply but not indexed with it, or
+        # every reply of a thread whose title matches would crowd the results.
+        "title": "",
+        "body": plain_text(post.body_html),
+        "topics": _topics(t.slug for t in thread.topics.all()),
+        "author_id": post.author_id,
+        "created_at": post.created_at,
+        "is_resolved": accepted,
+        "is_answered": False,
+        "helpful": post.helpful_count,
+        "boost": boost(resolved=accepted, helpful=post.helpful_count),
+    }
+
+
+def _entry_fields(entry: Entry) -> dict[str, object]:
+    endorsed = entry.maturity == Maturity.ENDORSED
+    return {
+        "community_id": entry.community_id,
+        "thread_id": None,
+        "kind": entry.kind,
+        "title": entry.title,
+        "body": plain_text(entry.body_html),
+        "topics": _topics(t.slug for t in entry.topics.all()),
+        "author_id": entry.created_by_id,
+        "created_at": entry.created_at,
+        "is_resolved": endorsed,
+        "is_answered": False,
+        "helpful": entry.endorsement_count + entry.reuse_count,
+        "boost": boost(
+            resolved=endorsed,
+            helpful=entry.endorsement_count + entry.reuse_count,
+            maturity=entry.maturity,
+        ),
+    }
+
+
+def _member_fields(user: User) -> dict[str, object]:
+    about = [user.bio, user.org_unit, user.location, *user.skills, *user.interests]
+    return {
+        "community_id": None,
+        "thread_id": None,
+        "kind": "",
+        "title": f"{user.display_name} {user.username}".strip(),
+        "body": " ".join(part for part in about if part),
+        "topics": _topics(s.lower() for s in user.skills),
+        "author_id": user.pk,
+        "created_at": user.date_joined,
+        "is_resolved": False,
+        "is_answered": False,
+        "helpful": 0,
+        "boost": 1.0,
+    }
+
+
+def _live_posts() -> Any:
+    return Prefetch(
+        "posts", queryset=Post.objects.filter(deleted_at__isnull=True), to_attr="live_posts"
+    )
+
+
+def index_thread(thread_id: int, *, with_replies: bool = False) -> None:
+    thread = (
+        Thread.objects.filter(pk=thread_id)
+        .prefetch_related("topics", *([_live_posts()] if with_replies else []))
+        .first()
+    )
+    if thread is None or thread.deleted_at is not None:
+        _delete(DocType.THREAD, [thread_id])
+        _delete_replies_of([thread_id])
+        return
+    opening = Post.objects.filter(thread=thread, is_opening=True).first()
+    _save(DocType.THREAD, thread.pk, embed=True, **_thread_fields(thread, opening))
+    if with_replies:
+        for post in thread.live_posts:  # type: ignore[attr-defined]
+            if not post.is_opening:
+                _save(DocType.REPLY, post.pk, embed=False, **_reply_fields(post, thread))
+
+
+def _delete_replies_of(thread_ids: list[int]) -> None:
+    Document.objects.filter(doc_type=DocType.REPLY, thread_id__in=thread_ids).delete()
+
+
+def index_post(post_id: int) -> None:
+    post = Post.objects.filter(pk=post_id).select_related("thread").first()
+    if post is None:
+        _delete(DocType.REPLY, [post_id])
+        return
+    if post.is_opening:
+        index_thread(post.thread_id)
+        return
+    index_thread(post.thread_id)  # reply counts and helpful votes show on the thread
+    thread = Thread.objects.prefetch_related("topics").get(pk=post.thread_id)
+    if post.deleted_at is not None or thread.deleted_at is not None:
+        _delete(DocType.REPLY, [post.pk])
+        return
+    _save(DocType.REPLY, post.pk, embed=False, **_reply_fields(post, thread))
+
+
+def index_entry(entry_id: int) -> None:
+    entry = Entry.objects.filter(pk=entry_id).prefetch_related("topics").first()
+    if entry is None or entry.deleted_at is not None:
+        _delete(DocType.ENTRY, [entry_id])
+        return
+    _save(DocType.ENTRY, entry.pk, embed=True, **_entry_fields(entry))
+
+
+def index_member(user_id: int) -> None:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.is_active:
+        _delete(DocType.MEMBER, [user_id])
+        return
+    _save(DocType.MEMBER, user.pk, embed=False, **_member_fields(user))
+
+
+def on_activity(activity: Activity) -> None:
+    """Rebuild what `activity` changed (called inside the writing transaction)."""
+    target_id = activity.target_id
+    if target_id is None:
+        return
+    match activity.target_type:
+        case "thread":
+            # Replies carry their thread's title and topics, and the accepted flag.
+            index_thread(target_id, with_replies=True)
+        case "post" if activity.verb in ANSWER_VERBS:
+            thread_id = Post.objects.filter(pk=target_id).values_list("thread_id", flat=True)
+            for tid in thread_id:
+                index_thread(tid, with_replies=True)
+        case "post":
+            index_post(target_id)
+        case "entry":
+            index_entry(target_id)
+        case "user":
+            index_member(target_id)
+        case _:
+            return
+    transaction.on_commit(embed_pending)
+
+
+# -- embeddings ---------------------------------------------------------------
+
+
+def embedding_text(title: str, body: str) -> str:
+    return f"{title}. {body[:EMBED_CHARS]}"
+
+
+def embed_pending(limit: int | None = None) -> int:
+    """Compute the embeddings still pending, in batches; returns how many."""
+    done = 0
+    while limit is None or done < limit:
+        size = EMBED_BATCH if limit is None else min(EMBED_BATCH, limit - done)
+        batch = list(
+            Document.objects.filter(embedding_pending=True).values_list("id", "title", "body")[
+                :size
+            ]
+        )
+        if not batch:
+            break
+        vectors = get_encoder().encode([embedding_text(t, b) for _, t, b in batch])
+        now = timezone.now()
+        with transaction.atomic():
+            for (doc_id, _, _), vector in zip(batch, vectors, strict=True):
+                Document.objects.filter(pk=doc_id).update(
+                    embedding=vector.astype(np.float32).tobytes(),
+                    embedding_pending=False,
+                    embedded_at=now,
+                )
+        done += len(batch)
+    return done
+
+
+# -- rebuilding everything ----------------------------------------------------
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def rebuild(*, community_id: int | None = None, embed: bool = True) -> dict[str, int]:
+    """Rebuild documents from their sources (one community's, or all)."""
+    counts = {t.value: 0 for t in DocType}
+    threads = Thread.objects.filter(deleted_at__isnull=True)
+    entries = Entry.objects.filter(deleted_at__isnull=True)
+    docs = Document.objects.all()
+    if community_id is not None:
+        threads, entries = (
+            threads.filter(community_id=community_id),
+            entries.filter(community_id=community_id),
+        )
+        docs = docs.filter(community_id=community_id)
+    with transaction.atomic():
+        docs.exclude(doc_type=DocType.MEMBER).delete()
+        for chunk in _chunks(list(threads.values_list("id", flat=True))):
+            counts["thread"] += len(chunk)
+            counts["reply"] += _rebuild_threads(chunk)
+        for chunk in _chunks(list(entries.values_list("id", flat=True))):
+            batch = Entry.objects.filter(pk__in=chunk).prefetch_related("topics")
+            Document.objects.bulk_create(
+                Document(
+                    doc_type=DocType.ENTRY,
+                    object_id=e.pk,
+                    embedding_pending=True,
+                    **_entry_fields(e),
+                )
+                for e in batch
+            )
+            counts["entry"] += len(chunk)
+        if community_id is None:
+            Document.objects.filter(doc_type=DocType.MEMBER).delete()
+            users = list(User.objects.filter(is_active=True).values_list("id", flat=True))
+            for chunk in _chunks(users):
+                Document.objects.bulk_create(
+                    Document(doc_type=DocType.MEMBER, object_id=u.pk, **_member_fields(u))
+                    for u in User.objects.filter(pk__in=chunk)
+                )
+                counts["member"] += len(chunk)
+    if embed:
+        embed_pending()
+    return counts
+
+
+def _rebuild_threads(ids: list[int]) -> int:
+    threads = Thread.objects.filter(pk__in=ids).prefetch_related("topics", _live_posts())
+    docs: list[Document] = []
+    for thread in threads:
+        posts = thread.live_posts  # type: ignore[attr-defined]
+        opening = next((p for p in posts if p.is_opening), None)
+        docs.append(
+            Document(
+                doc_type=DocType.THREAD,
+                object_id=thread.pk,
+                embedding_pending=True,
+                **_thread_fields(thread, opening),
+            )
+        )
+        docs.extend(
+            Document(doc_type=DocType.REPLY, object_id=p.pk, **_reply_fields(p, thread))
+            for p in posts
+            if not p.is_opening
+        )
+    Document.objects.bulk_create(docs, batch_size=500)
+    return sum(d.doc_type == DocType.REPLY for d in docs)

@@ -1,0 +1,251 @@
+"""Reads for search pages and the API: full-text search and similar cases.
+
+Callers pass the viewer; every function scopes to what that viewer may read
+(`readable_community_ids`), inside the SQL that ranks.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+from commonplace.accounts.models import User
+from commonplace.communities.models import Community, Membership, MembershipStatus
+from commonplace.communities.queries import readable_community_ids
+from commonplace.discussions.models import Thread
+from commonplace.search import engine
+from commonplace.search.embedding import get_encoder
+from commonplace.search.engine import MARK_END, MARK_START, Hit, Scope
+from commonplace.search.indexing import embed_pending, embedding_text
+from commonplace.search.models import DocType, Document
+from commonplace.search.semantic import store
+from commonplace.search.syntax import Query, parse
+from commonplace.search.text import keywords
+
+PAGE_SIZE = 20
+MAX_PAGE = 50
+# Candidates each retriever hands to the fusion.
+CANDIDATES = 100
+# Reciprocal-rank fusion constant (the usual 60: ranks beyond a few dozen barely count).
+RRF_K = 60
+QUERY_KEYWORDS = 32
+# Cosine similarity above which an earlier case is very likely the same
+# situation (bench/similar_cases.py prints how duplicates and others score).
+CLOSE_SIMILARITY = 0.80
+
+
+def marked_html(text: str) -> str:
+    """Escape a snippet, then turn the engine's highlight marks into <mark>."""
+    escaped = html.escape(text)
+    return escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+@dataclass
+class Result:
+    hit: Hit
+    url: str
+    community: Community | None
+    author: User | None
+    title_html: str
+    snippet_html: str
+
+    @property
+    def doc_type(self) -> str:
+        return self.hit.doc_type
+
+
+@dataclass
+class SearchPage:
+    query: Query
+    results: list[Result] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    @property
+    def total_is_capped(self) -> bool:
+        return self.total > engine.COUNT_LIMIT
+
+    @property
+    def shown_total(self) -> int:
+        return min(self.total, engine.COUNT_LIMIT)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.page_size < self.shown_total and self.page < MAX_PAGE
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _url(hit: Hit, community: Community | None, author: User | None) -> str:
+    if hit.doc_type == DocType.MEMBER:
+        return reverse("profile", args=[author.username]) if author else ""
+    if community is None:  # content always belongs to a community
+        return ""
+    if hit.doc_type == DocType.ENTRY:
+        return reverse("repertoire:entry", args=[community.slug, hit.object_id])
+    url = reverse("discussions:thread", args=[community.slug, hit.thread_id])
+    return f"{url}#post-{hit.object_id}" if hit.doc_type == DocType.REPLY else url
+
+
+def _results(hits: list[Hit]) -> list[Result]:
+    communities = Community.objects.in_bulk({h.community_id for h in hits if h.community_id})
+    people = User.objects.in_bulk({h.author_id for h in hits if h.author_id})
+    titles = dict(
+        Thread.objects.filter(
+            pk__in={h.thread_id for h in hits if h.doc_type == DocType.REPLY}
+        ).values_list("pk", "title")
+    )
+    for hit in hits:
+        if hit.doc_type == DocType.REPLY:
+            hit.title = hit.title_marked = titles.get(hit.thread_id or 0, "")
+    return [
+        Result(
+            hit=hit,
+            url=_url(hit, communities.get(hit.community_id or 0), people.get(hit.author_id or 0)),
+            community=communities.get(hit.community_id or 0),
+            author=people.get(hit.author_id or 0),
+            title_html=marked_html(hit.title_marked or hit.title),
+            snippet_html=marked_html(hit.snippet_marked),
+        )
+        for hit in hits
+    ]
+
+
+def resolve_scope(query: Query, *, user: Any) -> tuple[Scope, list[str]]:
+    """Turn the query's community and author filters into ids the viewer may use."""
+    readable = readable_community_ids(user)
+    scope = Scope(readable=readable)
+    notes: list[str] = []
+    if query.community:
+        community = Community.objects.filter(slug=query.community, id__in=readable).first()
+        if community is None:
+            notes.append(f"No community you can read is called “{query.community}”.")
+            scope.community_id = -1
+        else:
+            scope.community_id = community.pk
+            scope.member_ids = Membership.objects.filter(
+                community=community, status=MembershipStatus.ACTIVE
+            ).values("user_id")
+    if query.author:
+        person = User.objects.filter(username__iexact=query.author, is_active=True).first()
+        if person is None:
+            notes.append(f"Nobody is called “{query.author}”.")
+            scope.author_id = -1
+        else:
+            scope.author_id = person.pk
+    return scope, notes
+
+
+def search(*, user: Any, text: str, page: int = 1, page_size: int = PAGE_SIZE) -> SearchPage:
+    """One page of results for what `user` typed, across what they may read."""
+    query = parse(text)
+    result = SearchPage(query=query, page=max(1, min(page, MAX_PAGE)), page_size=page_size)
+    if query.is_empty or (query.excluded and not query.has_text):
+        return result
+    scope, notes = resolve_scope(query, user=user)
+    query.notes += notes
+    hits, result.total = engine.search(
+        query, scope, offset=(result.page - 1) * page_size, limit=page_size
+    )
+    result.results = _results(hits)
+    return result
+
+
+# -- similar cases ---------------------------------------------------------------
+
+
+@dataclass
+class SimilarCase:
+    result: Result
+    similarity: float
+
+    @property
+    def is_close(self) -> bool:
+        return self.similarity >= CLOSE_SIMILARITY
+
+
+def fuse(rankings: list[list[tuple[int, float]]], *, k: int = RRF_K) -> list[int]:
+    """Reciprocal-rank fusion: ids ordered by the sum of 1 / (k + rank) over rankings."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, (doc_id, _) in enumerate(ranking, start=1):
+            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank)
+    return sorted(scores, key=lambda doc_id: (-scores[doc_id], doc_id))
+
+
+def rank_cases(
+    title: str, body: str, *, community_ids: list[int], limit: int = CANDIDATES
+) -> tuple[list[int], dict[int, float]]:
+    """Hybrid ranking of cases (lexical and semantic, fused), with cosine similarities."""
+    embed_pending(limit=256)  # cases written a moment ago count too
+    lexical = engine.lexical_cases(
+        keywords(f"{title} {body}", limit=QUERY_KEYWORDS), community_ids=community_ids, limit=limit
+    )
+    vector = get_encoder().encode([embedding_text(title, body)])[0]
+    semantic = store.nearest(vector, community_ids=community_ids, limit=limit)
+    return fuse([lexical, semantic]), dict(semantic)
+
+
+def similar_cases(
+    *,
+    community: Community,
+    title: str,
+    body: str = "",
+    exclude_thread_id: int | None = None,
+    limit: int = 5,
+) -> list[SimilarCase]:
+    """Earlier threads and entries of `community` that look like the same situation.
+
+    The caller has checked that the viewer may read `community`.
+    """
+    if not keywords(f"{title} {body}", limit=1):
+        return []
+    ranked, similarity = rank_cases(title, body, community_ids=[community.pk])
+    docs = Document.objects.in_bulk(ranked[: limit + 1])
+    hits = [
+        _case_hit(docs[doc_id], similarity.get(doc_id, 0.0))
+        for doc_id in ranked[: limit + 1]
+        if doc_id in docs
+        and not (
+            docs[doc_id].doc_type == DocType.THREAD and docs[doc_id].object_id == exclude_thread_id
+        )
+    ][:limit]
+    results = _results(hits)
+    return [SimilarCase(result=r, similarity=r.hit.score) for r in results]
+
+
+def _case_hit(doc: Document, similarity: float) -> Hit:
+    return Hit(
+        id=doc.pk,
+        doc_type=doc.doc_type,
+        object_id=doc.object_id,
+        community_id=doc.community_id,
+        thread_id=doc.thread_id,
+        kind=doc.kind,
+        title=doc.title,
+        created_at=doc.created_at,
+        is_resolved=doc.is_resolved,
+        helpful=doc.helpful,
+        author_id=doc.author_id,
+        score=similarity,
+        snippet_marked=doc.body[:200],
+    )
+
+
+def related_threads(*, thread: Any, limit: int = 5) -> list[SimilarCase]:
+    """Cases like `thread`, for its page (same community, so the same readers)."""
+    opening = Document.objects.filter(doc_type=DocType.THREAD, object_id=thread.pk).first()
+    body = opening.body if opening is not None else ""
+    return similar_cases(
+        community=thread.community,
+        title=thread.title,
+        body=body,
+        exclude_thread_id=thread.pk,
+        limit=limit,
+    )

@@ -1,0 +1,126 @@
+"""Nearest cases by meaning: the stored embeddings, held in memory per process.
+
+Each query compares one vector with every case of its communities. Below
+`ANN_MIN_ROWS` cases per community an exact numpy product is fast enough
+(bench/search_latency.py measures it); above it, a usearch HNSW index per
+community answers instead. The store refreshes itself from rows embedded
+since it last looked, so new cases appear within one query.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from django.db.models import Max
+
+from commonplace.search.models import CASE_TYPES, Document
+
+DIM = 384
+ANN_MIN_ROWS = 200_000
+
+
+class VectorStore:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._communities = np.zeros(0, dtype=np.int64)
+        self._matrix = np.zeros((0, DIM), dtype=np.float32)
+        self._size = 0
+        self._row_of: dict[int, int] = {}
+        self._seen: datetime | None = None
+        self._ann: dict[int, Any] = {}
+
+    def __len__(self) -> int:
+        return self._size
+
+    def _grow(self, needed: int) -> None:
+        if needed <= len(self._ids):
+            return
+        # Doubling keeps appends cheap when cases arrive one at a time.
+        capacity = max(needed, 2 * len(self._ids), 1024)
+        for name in ("_ids", "_communities"):
+            grown = np.zeros(capacity, dtype=np.int64)
+            grown[: self._size] = getattr(self, name)[: self._size]
+            setattr(self, name, grown)
+        matrix = np.zeros((capacity, DIM), dtype=np.float32)
+        matrix[: self._size] = self._matrix[: self._size]
+        self._matrix = matrix
+
+    def refresh(self) -> None:
+        """Load what was embedded since the last look (everything, the first time)."""
+        latest = Document.objects.filter(embedded_at__isnull=False).aggregate(m=Max("embedded_at"))
+        if latest["m"] is None or (self._seen is not None and latest["m"] <= self._seen):
+            return
+        with self._lock:
+            rows = Document.objects.filter(doc_type__in=CASE_TYPES, embedded_at__isnull=False)
+            if self._seen is not None:
+                rows = rows.filter(embedded_at__gt=self._seen)
+            for doc_id, community_id, blob in rows.values_list(
+                "id", "community_id", "embedding"
+            ).iterator(chunk_size=2000):
+                vector = np.frombuffer(blob, dtype=np.float32)  # type: ignore[arg-type]
+                self._put(doc_id, community_id, vector)
+            self._seen = latest["m"]
+
+    def _put(self, doc_id: int, community_id: int, vector: np.ndarray) -> None:
+        row = self._row_of.get(doc_id)
+        if row is None:
+            self._grow(self._size + 1)
+            row = self._size
+            self._size += 1
+            self._row_of[doc_id] = row
+        self._ids[row] = doc_id
+        self._communities[row] = community_id
+        self._matrix[row] = vector
+        index = self._ann.get(community_id)
+        if index is not None:
+            if doc_id in index:
+                index.remove(doc_id)
+            index.add(doc_id, vector)
+
+    def nearest(
+        self, vector: np.ndarray, *, community_ids: list[int], limit: int
+    ) -> list[tuple[int, float]]:
+        """The `limit` most similar cases of `community_ids`, by cosine similarity."""
+        self.refresh()
+        found: list[tuple[int, float]] = []
+        for community_id in community_ids:
+            found += self._nearest_in(vector, community_id, limit)
+        found.sort(key=lambda pair: -pair[1])
+        return found[:limit]
+
+    def _nearest_in(
+        self, vector: np.ndarray, community_id: int, limit: int
+    ) -> list[tuple[int, float]]:
+        rows = np.flatnonzero(self._communities[: self._size] == community_id)
+        if len(rows) >= ANN_MIN_ROWS:
+            return self._ann_search(vector, community_id, rows, limit)
+        scores = self._matrix[rows] @ vector
+        top = np.argsort(-scores)[:limit] if len(scores) > limit else np.argsort(-scores)
+        return [(int(self._ids[rows[i]]), float(scores[i])) for i in top]
+
+    def _ann_search(
+        self, vector: np.ndarray, community_id: int, rows: np.ndarray, limit: int
+    ) -> list[tuple[int, float]]:
+        from usearch.index import Index
+
+        with self._lock:
+            index = self._ann.get(community_id)
+            if index is None:
+                index = Index(ndim=DIM, metric="cos", dtype="f32")
+                index.add(self._ids[rows], self._matrix[rows])
+                self._ann[community_id] = index
+        matches = index.search(vector, limit)
+        # usearch returns cosine distance; callers compare similarities.
+        return [
+            (int(k), 1.0 - float(d)) for k, d in zip(matches.keys, matches.distances, strict=True)
+        ]
+
+
+store = VectorStore()
