@@ -337,13 +337,14 @@ class Page:
     data: Data = _no_data
     writes: bool | None = None  # defaults to "not a GET"
     variant: str = ""  # tells apart two rows for one URL name and method
+    query: str = ""  # a query string, for pages that search
 
     @property
     def label(self) -> str:
         return f"page {self.method} {self.name}{self.variant}"
 
     def url(self, w: World) -> str:
-        return reverse(self.name, args=self.args(w))
+        return reverse(self.name, args=self.args(w)) + self.query
 
 
 @dataclass(frozen=True)
@@ -355,13 +356,14 @@ class Api:
     payload: Data | None = None
     writes: bool | None = None
     multipart: bool = False  # send `payload` as a form with files, not as JSON
+    query: str = ""  # a query string, for endpoints that search
 
     @property
     def label(self) -> str:
         return f"api {self.method} {self.route}"
 
     def url(self, w: World) -> str:
-        return "/api/v1" + self.route.format(**self.params(w))
+        return "/api/v1" + self.route.format(**self.params(w)) + self.query
 
 
 def _charter(w: World) -> dict[str, Any]:
@@ -506,8 +508,11 @@ PAGES: list[Page] = [
     Page(
         "repertoire:entry_file", "GET", READ, args=lambda w: (w.slug, w.entry.pk, w.entry_file.pk)
     ),
+    # search: every community's markers are searched for, whoever looks
+    Page("search:search", "GET", everywhere((200,) * 5), args=_no_args, query="?q=Quillwort"),
     # discussions
     Page("discussions:threads", "GET", READ),
+    Page("discussions:similar", "GET", READ, query="?title=Quillwort+thread&body=opening+body"),
     Page("discussions:thread_new", "GET", PAGE_MEMBERS),
     Page(
         "discussions:thread_new",
@@ -670,6 +675,8 @@ API_ENDPOINTS: list[Api] = [
         payload=lambda w: {},
     ),
     Api("GET", "/communities/{slug}/threads", READ),
+    Api("GET", "/search", everywhere((200,) * 5), params=lambda w: {}, query="?q=Quillwort"),
+    Api("GET", "/communities/{slug}/similar", READ, query="?title=Quillwort+thread+title"),
     Api(
         "POST",
         "/communities/{slug}/threads",
@@ -898,7 +905,7 @@ def test_endpoint_answers_each_viewer_as_the_matrix_says(
 def test_matrix_covers_every_page_url_name() -> None:
     resolver = get_resolver()
     names = {"home", "profile"}
-    for namespace in ("accounts", "communities", "discussions", "repertoire"):
+    for namespace in ("accounts", "communities", "discussions", "repertoire", "search"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{k}" for k in sub.reverse_dict if isinstance(k, str)}
     assert {p.name for p in PAGES} == names
@@ -1022,6 +1029,30 @@ CROSS_COMMUNITY_SURFACES: list[tuple[str, Callable[[Constellation], str]]] = [
         lambda c: reverse("discussions:thread", args=[c.public.slug, c.public_thread.pk]),
     ),
     ("public members", lambda c: reverse("communities:members", args=[c.public.slug])),
+    ("search", lambda c: reverse("search:search") + "?q=Zephyrine"),
+    ("search a phrase", lambda c: reverse("search:search") + '?q="Zephyrine thread title"'),
+    ("search by topic", lambda c: reverse("search:search") + "?q=topic:zephyrine-topic"),
+    ("search by author", lambda c: reverse("search:search") + "?q=author:insider-q7"),
+    ("search unanswered", lambda c: reverse("search:search") + "?q=is:unanswered"),
+    ("search resolved", lambda c: reverse("search:search") + "?q=is:unresolved"),
+    (
+        "search the private community",
+        lambda c: reverse("search:search") + "?q=community:hidden-q7+Zephyrine",
+    ),
+    ("search everything of one type", lambda c: reverse("search:search") + "?type=reply"),
+    ("api search", lambda c: "/api/v1/search?q=Zephyrine"),
+    ("api search by author", lambda c: "/api/v1/search?q=author:insider-q7"),
+    (
+        "similar cases in the public community",
+        lambda c: (
+            reverse("discussions:similar", args=[c.public.slug])
+            + "?title=Zephyrine+thread+title&body=Zephyrine+opening+body"
+        ),
+    ),
+    (
+        "api similar cases in the public community",
+        lambda c: f"/api/v1/communities/{c.public.slug}/similar?title=Zephyrine+thread+title",
+    ),
 ]
 
 
@@ -1071,6 +1102,10 @@ def test_cross_community_surfaces_show_the_private_community_to_its_members(
     assert "Zephyrine hidden room" in client.get(reverse("home")).content.decode()
     profile = client.get(reverse("profile", args=["insider-q7"])).content.decode()
     assert "Zephyrine hidden room" in profile
+    found = client.get(reverse("search:search") + "?q=Zephyrine").content.decode()
+    # Matched words come back highlighted.
+    assert "<mark>Zephyrine</mark> thread title" in found
+    assert "<mark>Zephyrine</mark> reply body" in found
 
 
 # -- Guessed ids: a private thread or post asked for under a public community's address.

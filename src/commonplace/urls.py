@@ -12,6 +12,7 @@ urlpatterns = [
     path("c/", include("commonplace.communities.urls")),
     path("c/", include("commonplace.discussions.urls")),
     path("c/", include("commonplace.repertoire.urls")),
+    path("search/", include("commonplace.search.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from commonplace.communities.api import router as communities_router
 from commonplace.core.errors import DomainError
 from commonplace.discussions.api import router as discussions_router
 from commonplace.repertoire.api import router as repertoire_router
+from commonplace.search.api import router as search_router
 
 api = NinjaAPI(
     title="Commonplace API",
@@ -31,6 +32,7 @@ api.add_router("/", accounts_router)
 api.add_router("/communities", communities_router)
 api.add_router("/communities", discussions_router)
 api.add_router("/communities", repertoire_router)
+api.add_router("/", search_router)
 
 
 @api.exception_handler(DomainError)

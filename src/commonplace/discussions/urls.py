@@ -7,6 +7,7 @@ app_name = "discussions"
 urlpatterns = [
     path("<slug:slug>/t/", views.thread_list, name="threads"),
     path("<slug:slug>/t/new/", views.thread_new, name="thread_new"),
+    path("<slug:slug>/t/similar/", views.similar, name="similar"),
     path("<slug:slug>/t/<int:thread_id>/", views.thread_detail, name="thread"),
     path("<slug:slug>/t/<int:thread_id>/edit/", views.thread_edit, name="thread_edit"),
     path("<slug:slug>/t/<int:thread_id>/delete/", views.thread_delete, name="thread_delete"),

@@ -35,8 +35,11 @@ from commonplace.discussions.forms import (
 )
 from commonplace.discussions.models import Post, Thread
 from commonplace.repertoire.queries import list_entries_written_from
+from commonplace.search.queries import related_threads, similar_cases
 
 THREADS_PER_PAGE = 30
+# Enough of a draft to say what it is about; the encoder reads about this much.
+MAX_SIMILAR_QUERY = 4000
 
 
 def thread_url(thread: Thread) -> str:
@@ -65,6 +68,19 @@ def thread_list(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "topics": access.community.topics.all(),
         },
+    )
+
+
+def similar(request: HttpRequest, slug: str) -> HttpResponse:
+    """Earlier cases like the thread being written (the compose page asks as you type)."""
+    access = access_community_content(user=request.user, slug=slug)
+    title = request.GET.get("title", "")[:MAX_SIMILAR_QUERY]
+    body = request.GET.get("body", "")[:MAX_SIMILAR_QUERY]
+    cases = similar_cases(community=access.community, title=title, body=body)
+    return render(
+        request,
+        "search/_similar_cases.html",
+        {"community": access.community, "cases": cases, "compose": True},
     )
 
 
@@ -117,6 +133,7 @@ def _thread_context(
         "can_accept": permissions.can_accept_answer(request.user, thread, access.membership),
         "linked": queries.list_linked_threads(thread=thread),
         "written_down_in": list_entries_written_from(thread=thread),
+        "related": related_threads(thread=thread),
         "reply_form": PostForm(),
     }
 

@@ -49,6 +49,8 @@ from commonplace.imports.records import (
     ThreadRecord,
     VoteRecord,
 )
+from commonplace.search.indexing import deferred as deferred_indexing
+from commonplace.search.indexing import rebuild as rebuild_search_index
 
 BATCH_SIZE = 500
 CACHE_LIMIT = 200_000
@@ -359,18 +361,23 @@ class Importer:
         )
         batch: list[Record] = []
         try:
-            for record in records:
-                batch.append(record)
-                if len(batch) >= self.batch_size:
+            with deferred_indexing():
+                for record in records:
+                    batch.append(record)
+                    if len(batch) >= self.batch_size:
+                        self._write_batch(batch)
+                        bar.update(len(batch))
+                        bar.set_postfix(created=sum(self.summary.created.values()), refresh=False)
+                        batch = []
+                if batch:
                     self._write_batch(batch)
                     bar.update(len(batch))
-                    bar.set_postfix(created=sum(self.summary.created.values()), refresh=False)
-                    batch = []
-            if batch:
-                self._write_batch(batch)
-                bar.update(len(batch))
         finally:
             bar.close()
+            # The index followed none of it, record by record: one rebuild of
+            # the community is much cheaper, and also covers a partial run.
+            # Embeddings stay pending for the command to compute in bulk.
+            rebuild_search_index(community_id=self.community.pk, embed=False)
         self._finish(started)
         return self.summary
 

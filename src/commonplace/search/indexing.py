@@ -13,16 +13,21 @@ request, during imports, before a similar-case query, and in `reindex`).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from commonplace.accounts.models import User
+from commonplace.communities.models import Membership
 from commonplace.core.models import Activity, Verb
 from commonplace.discussions.models import Post, Thread
 from commonplace.repertoire.models import Entry, Maturity
@@ -36,6 +41,25 @@ EMBED_CHARS = 2000
 EMBED_BATCH = 64
 
 ANSWER_VERBS = {Verb.ANSWER_ACCEPTED, Verb.ANSWER_UNACCEPTED}
+# Writes after a request embed a few cases at once; bulk work calls
+# embed_pending() itself.
+EMBED_AFTER_COMMIT = 16
+
+_deferred: ContextVar[bool] = ContextVar("search_index_deferred", default=False)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Skip per-write indexing inside the block; the caller rebuilds afterwards.
+
+    For bulk writers such as importers, where one rebuild of the community at
+    the end costs far less than keeping every document current record by record.
+    """
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
 
 
 def boost(*, resolved: bool, helpful: int, maturity: str = "") -> float:
@@ -223,7 +247,7 @@ def index_member(user_id: int) -> None:
 def on_activity(activity: Activity) -> None:
     """Rebuild what `activity` changed (called inside the writing transaction)."""
     target_id = activity.target_id
-    if target_id is None:
+    if target_id is None or _deferred.get():
         return
     match activity.target_type:
         case "thread":
@@ -241,7 +265,7 @@ def on_activity(activity: Activity) -> None:
             index_member(target_id)
         case _:
             return
-    transaction.on_commit(embed_pending)
+    transaction.on_commit(lambda: embed_pending(limit=EMBED_AFTER_COMMIT))
 
 
 # -- embeddings ---------------------------------------------------------------
@@ -284,67 +308,95 @@ def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
+def _text_key(doc_type: str, object_id: int, title: str, body: str) -> tuple[str, int, bytes]:
+    return (
+        doc_type,
+        object_id,
+        hashlib.blake2b(f"{title}\x00{body}".encode(), digest_size=16).digest(),
+    )
+
+
 def rebuild(*, community_id: int | None = None, embed: bool = True) -> dict[str, int]:
-    """Rebuild documents from their sources (one community's, or all)."""
+    """Rebuild documents from their sources (one community's and its members', or all).
+
+    Embeddings of texts that did not change are kept, so a rebuild costs the
+    full-text work only.
+    """
     counts = {t.value: 0 for t in DocType}
     threads = Thread.objects.filter(deleted_at__isnull=True)
     entries = Entry.objects.filter(deleted_at__isnull=True)
+    users = User.objects.filter(is_active=True)
     docs = Document.objects.all()
     if community_id is not None:
-        threads, entries = (
-            threads.filter(community_id=community_id),
-            entries.filter(community_id=community_id),
+        threads = threads.filter(community_id=community_id)
+        entries = entries.filter(community_id=community_id)
+        member_ids = Membership.objects.filter(community_id=community_id).values("user_id")
+        users = users.filter(pk__in=member_ids)
+        docs = docs.filter(
+            Q(community_id=community_id) | Q(doc_type=DocType.MEMBER, object_id__in=member_ids)
         )
-        docs = docs.filter(community_id=community_id)
     with transaction.atomic():
-        docs.exclude(doc_type=DocType.MEMBER).delete()
+        kept = {
+            _text_key(t, o, title, body): bytes(vector)  # type: ignore[arg-type]
+            for t, o, title, body, vector in docs.filter(embedding__isnull=False)
+            .values_list("doc_type", "object_id", "title", "body", "embedding")
+            .iterator(chunk_size=2000)
+        }
+        docs.delete()
+        now = timezone.now()
         for chunk in _chunks(list(threads.values_list("id", flat=True))):
+            created = _rebuild_threads(chunk, kept, now)
             counts["thread"] += len(chunk)
-            counts["reply"] += _rebuild_threads(chunk)
+            counts["reply"] += created - len(chunk)
         for chunk in _chunks(list(entries.values_list("id", flat=True))):
             batch = Entry.objects.filter(pk__in=chunk).prefetch_related("topics")
             Document.objects.bulk_create(
-                Document(
-                    doc_type=DocType.ENTRY,
-                    object_id=e.pk,
-                    embedding_pending=True,
-                    **_entry_fields(e),
+                _with_embedding(
+                    Document(doc_type=DocType.ENTRY, object_id=e.pk, **_entry_fields(e)), kept, now
                 )
                 for e in batch
             )
             counts["entry"] += len(chunk)
-        if community_id is None:
-            Document.objects.filter(doc_type=DocType.MEMBER).delete()
-            users = list(User.objects.filter(is_active=True).values_list("id", flat=True))
-            for chunk in _chunks(users):
-                Document.objects.bulk_create(
-                    Document(doc_type=DocType.MEMBER, object_id=u.pk, **_member_fields(u))
-                    for u in User.objects.filter(pk__in=chunk)
-                )
-                counts["member"] += len(chunk)
+        for chunk in _chunks(list(users.values_list("id", flat=True))):
+            Document.objects.bulk_create(
+                Document(doc_type=DocType.MEMBER, object_id=u.pk, **_member_fields(u))
+                for u in User.objects.filter(pk__in=chunk)
+            )
+            counts["member"] += len(chunk)
     if embed:
         embed_pending()
     return counts
 
 
-def _rebuild_threads(ids: list[int]) -> int:
+def _with_embedding(
+    doc: Document, kept: dict[tuple[str, int, bytes], bytes], now: datetime
+) -> Document:
+    """Reuse the embedding of an unchanged text, or mark the case pending."""
+    vector = kept.get(_text_key(doc.doc_type, doc.object_id, doc.title, doc.body))
+    if vector is None:
+        doc.embedding_pending = True
+    else:
+        # A fresh time, so every process's vector store picks the new row up.
+        doc.embedding, doc.embedded_at = vector, now
+    return doc
+
+
+def _rebuild_threads(
+    ids: list[int], kept: dict[tuple[str, int, bytes], bytes], now: datetime
+) -> int:
     threads = Thread.objects.filter(pk__in=ids).prefetch_related("topics", _live_posts())
     docs: list[Document] = []
     for thread in threads:
         posts = thread.live_posts  # type: ignore[attr-defined]
         opening = next((p for p in posts if p.is_opening), None)
-        docs.append(
-            Document(
-                doc_type=DocType.THREAD,
-                object_id=thread.pk,
-                embedding_pending=True,
-                **_thread_fields(thread, opening),
-            )
+        doc = Document(
+            doc_type=DocType.THREAD, object_id=thread.pk, **_thread_fields(thread, opening)
         )
+        docs.append(_with_embedding(doc, kept, now))
         docs.extend(
             Document(doc_type=DocType.REPLY, object_id=p.pk, **_reply_fields(p, thread))
             for p in posts
             if not p.is_opening
         )
     Document.objects.bulk_create(docs, batch_size=500)
-    return sum(d.doc_type == DocType.REPLY for d in docs)
+    return len(docs)

@@ -10,12 +10,15 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from django.core.cache import cache
 from django.urls import reverse
 
 from commonplace.accounts.models import User
 from commonplace.communities.models import Community, Membership, MembershipStatus
 from commonplace.communities.queries import readable_community_ids
-from commonplace.discussions.models import Thread
+from commonplace.discussions.models import Thread, ThreadKind
+from commonplace.repertoire.models import EntryKind
 from commonplace.search import engine
 from commonplace.search.embedding import get_encoder
 from commonplace.search.engine import MARK_END, MARK_START, Hit, Scope
@@ -24,6 +27,22 @@ from commonplace.search.models import DocType, Document
 from commonplace.search.semantic import store
 from commonplace.search.syntax import Query, parse
 from commonplace.search.text import keywords
+
+# What the search box understands, shown beside it.
+SYNTAX_HELP = [
+    ('"hop creep"', "this exact phrase"),
+    ("-lager", "leave out results with this word"),
+    ("topic:hops", "only this topic"),
+    ("kind:case", "only this kind of discussion or entry"),
+    ("type:entry", "only discussions, replies, entries or people"),
+    ("is:unanswered", "questions nobody has answered (also is:resolved, is:unresolved)"),
+    ("author:alice", "written by this person"),
+    ("community:brewers", "only this community"),
+    ("after:2024-01-01 before:2024-12-31", "written in this period"),
+]
+
+TYPE_LABELS = {"thread": "Discussion", "reply": "Reply", "entry": "Repertoire", "member": "Person"}
+KIND_LABELS = dict(ThreadKind.choices) | dict(EntryKind.choices)
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
@@ -35,6 +54,7 @@ QUERY_KEYWORDS = 32
 # Cosine similarity above which an earlier case is very likely the same
 # situation (bench/similar_cases.py prints how duplicates and others score).
 CLOSE_SIMILARITY = 0.80
+RELATED_CACHE_SECONDS = 600
 
 
 def marked_html(text: str) -> str:
@@ -55,6 +75,14 @@ class Result:
     @property
     def doc_type(self) -> str:
         return self.hit.doc_type
+
+    @property
+    def type_label(self) -> str:
+        return TYPE_LABELS[self.hit.doc_type]
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.hit.kind, "")
 
 
 @dataclass
@@ -180,15 +208,29 @@ def fuse(rankings: list[list[tuple[int, float]]], *, k: int = RRF_K) -> list[int
 
 
 def rank_cases(
-    title: str, body: str, *, community_ids: list[int], limit: int = CANDIDATES
+    title: str,
+    body: str,
+    *,
+    community_ids: list[int],
+    limit: int = CANDIDATES,
+    vector: np.ndarray | None = None,
 ) -> tuple[list[int], dict[int, float]]:
-    """Hybrid ranking of cases (lexical and semantic, fused), with cosine similarities."""
+    """Hybrid ranking of cases (lexical and semantic, fused), with cosine similarities.
+
+    `vector` is the text's embedding when it is already stored (a thread's own).
+    """
     embed_pending(limit=256)  # cases written a moment ago count too
     lexical = engine.lexical_cases(
         keywords(f"{title} {body}", limit=QUERY_KEYWORDS), community_ids=community_ids, limit=limit
     )
-    vector = get_encoder().encode([embedding_text(title, body)])[0]
+    if vector is None:
+        vector = get_encoder().encode([embedding_text(title, body)])[0]
     semantic = store.nearest(vector, community_ids=community_ids, limit=limit)
+    ids = [doc_id for doc_id, _ in semantic]
+    if Document.objects.filter(id__in=ids).count() < len(ids):
+        # Cases were deleted or the index rebuilt since the store loaded: start over.
+        store.reset()
+        semantic = store.nearest(vector, community_ids=community_ids, limit=limit)
     return fuse([lexical, semantic]), dict(semantic)
 
 
@@ -197,27 +239,22 @@ def similar_cases(
     community: Community,
     title: str,
     body: str = "",
-    exclude_thread_id: int | None = None,
+    exclude: int | None = None,
     limit: int = 5,
+    vector: np.ndarray | None = None,
 ) -> list[SimilarCase]:
     """Earlier threads and entries of `community` that look like the same situation.
 
-    The caller has checked that the viewer may read `community`.
+    `exclude` is a document id to leave out (the thread being looked at). The
+    caller has checked that the viewer may read `community`.
     """
     if not keywords(f"{title} {body}", limit=1):
         return []
-    ranked, similarity = rank_cases(title, body, community_ids=[community.pk])
-    docs = Document.objects.in_bulk(ranked[: limit + 1])
-    hits = [
-        _case_hit(docs[doc_id], similarity.get(doc_id, 0.0))
-        for doc_id in ranked[: limit + 1]
-        if doc_id in docs
-        and not (
-            docs[doc_id].doc_type == DocType.THREAD and docs[doc_id].object_id == exclude_thread_id
-        )
-    ][:limit]
-    results = _results(hits)
-    return [SimilarCase(result=r, similarity=r.hit.score) for r in results]
+    ranked, similarity = rank_cases(title, body, community_ids=[community.pk], vector=vector)
+    ranked = [doc_id for doc_id in ranked if doc_id != exclude][:limit]
+    docs = Document.objects.in_bulk(ranked)
+    hits = [_case_hit(docs[i], similarity.get(i, 0.0)) for i in ranked if i in docs]
+    return [SimilarCase(result=r, similarity=r.hit.score) for r in _results(hits)]
 
 
 def _case_hit(doc: Document, similarity: float) -> Hit:
@@ -234,18 +271,23 @@ def _case_hit(doc: Document, similarity: float) -> Hit:
         helpful=doc.helpful,
         author_id=doc.author_id,
         score=similarity,
-        snippet_marked=doc.body[:200],
+        snippet_marked=doc.body[:160],
     )
 
 
 def related_threads(*, thread: Any, limit: int = 5) -> list[SimilarCase]:
     """Cases like `thread`, for its page (same community, so the same readers)."""
-    opening = Document.objects.filter(doc_type=DocType.THREAD, object_id=thread.pk).first()
-    body = opening.body if opening is not None else ""
-    return similar_cases(
-        community=thread.community,
-        title=thread.title,
-        body=body,
-        exclude_thread_id=thread.pk,
-        limit=limit,
-    )
+    doc = Document.objects.filter(doc_type=DocType.THREAD, object_id=thread.pk).first()
+    if doc is None:
+        return []
+    key = f"search:related:{doc.pk}:{doc.embedded_at and doc.embedded_at.timestamp()}"
+    found: list[SimilarCase] | None = cache.get(key)
+    if found is None:
+        vector = None if doc.embedding is None else np.frombuffer(doc.embedding, dtype=np.float32)
+        found = similar_cases(
+            community=thread.community, title=doc.title, body=doc.body, exclude=doc.pk,
+            limit=limit, vector=vector,
+        )  # fmt: skip
+        # Related cases change slowly; a thread page should not rank them on every view.
+        cache.set(key, found, RELATED_CACHE_SECONDS)
+    return found

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from commonplace.demo.load import load_demo
+from commonplace.search.indexing import embed_pending
 
 
 class Command(BaseCommand):
@@ -20,6 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         added = load_demo(log=self.stdout.write, seed=options["seed"])
+        # Similar-case search needs every case's embedding; compute them in bulk now.
+        embedded = embed_pending()
+        if embedded:
+            self.stdout.write(f"{embedded} cases embedded for similar-case search.")
         self.stdout.write(
             self.style.SUCCESS(f"Demo ready: {added} communities added or completed.")
             if added

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from commonplace.imports.mbox import MboxError
 from commonplace.imports.slack import SlackError
 from commonplace.imports.sources import OPENERS, SourceError
 from commonplace.imports.stackexchange import DumpError
+from commonplace.search.indexing import embed_pending
 
 MAX_PROBLEMS_SHOWN = 50
 
@@ -81,6 +83,11 @@ class Command(BaseCommand):
                 "run the same command again to resume."
             ) from None
         self._report(summary)
+        started = time.perf_counter()
+        embedded = embed_pending()
+        if embedded:
+            took = time.perf_counter() - started
+            self.stdout.write(f"{embedded} cases embedded for similar-case search in {took:.0f} s")
 
     def _report(self, summary: ImportSummary) -> None:
         def line(label: str, counts: dict[str, int]) -> str:

@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from commonplace.communities.models import Community
 from commonplace.search.indexing import embed_pending, rebuild
 
+PLURALS = {"thread": "threads", "reply": "replies", "entry": "entries", "member": "members"}
+
 
 class Command(BaseCommand):
     help = "Rebuild the full-text index and the sentence embeddings from the content."
@@ -31,7 +33,7 @@ class Command(BaseCommand):
             community_id = community.pk
         started = time.perf_counter()
         counts = rebuild(community_id=community_id, embed=False)
-        summary = ", ".join(f"{n} {kind}s" for kind, n in counts.items())
+        summary = ", ".join(f"{n} {PLURALS[kind]}" for kind, n in counts.items())
         self.stdout.write(f"Indexed {summary} in {time.perf_counter() - started:.1f} s")
         if not options["no_embeddings"]:
             started = time.perf_counter()
