@@ -39,6 +39,8 @@ from commonplace.search.text import plain_text
 # (the encoder truncates at 256 word pieces anyway).
 EMBED_CHARS = 2000
 EMBED_BATCH = 64
+# Vectors of texts already encoded in one embed_pending run (about 30 MB at most).
+KNOWN_TEXTS_MAX = 20_000
 
 ANSWER_VERBS = {Verb.ANSWER_ACCEPTED, Verb.ANSWER_UNACCEPTED}
 # Writes after a request embed a few cases at once; bulk work calls
@@ -278,25 +280,32 @@ def embedding_text(title: str, body: str) -> str:
 def embed_pending(limit: int | None = None) -> int:
     """Compute the embeddings still pending, in batches; returns how many."""
     done = 0
+    # Identical texts (templated posts, cross-posted questions) are encoded once.
+    known: dict[str, np.ndarray] = {}
     while limit is None or done < limit:
         size = EMBED_BATCH if limit is None else min(EMBED_BATCH, limit - done)
-        batch = list(
-            Document.objects.filter(embedding_pending=True).values_list("id", "title", "body")[
-                :size
-            ]
-        )
+        batch = [
+            (doc_id, embedding_text(title, body))
+            for doc_id, title, body in Document.objects.filter(embedding_pending=True)
+            .order_by("id")
+            .values_list("id", "title", "body")[:size]
+        ]
         if not batch:
             break
-        vectors = get_encoder().encode([embedding_text(t, b) for _, t, b in batch])
+        new_texts = list(dict.fromkeys(text for _, text in batch if text not in known))
+        if new_texts:
+            known.update(zip(new_texts, get_encoder().encode(new_texts), strict=True))
         now = timezone.now()
         with transaction.atomic():
-            for (doc_id, _, _), vector in zip(batch, vectors, strict=True):
+            for doc_id, text in batch:
                 Document.objects.filter(pk=doc_id).update(
-                    embedding=vector.astype(np.float32).tobytes(),
+                    embedding=known[text].astype(np.float32).tobytes(),
                     embedding_pending=False,
                     embedded_at=now,
                 )
         done += len(batch)
+        if len(known) > KNOWN_TEXTS_MAX:
+            known.clear()
     return done
 
 

@@ -1,0 +1,361 @@
+"""Search at scale: full-text and similar-case latency, and index build time.
+
+    .venv/bin/python bench/search_latency.py [--posts 200000,1000000]
+        [--databases sqlite,postgresql] [--queries 300]
+
+For each database and size, a worker process gets a throwaway database
+(SQLite in a temporary folder; PostgreSQL 15 in a throwaway cluster started
+here from Debian's binaries), fills it with `commonplace seed-scale`, then:
+
+1. builds the index from scratch: full text (`rebuild`), then embeddings
+   (`embed_pending`; the generator's texts repeat, and identical texts are
+   encoded once, as they are in the product);
+2. times `queries.search` as a member of one community (it sees public,
+   members-only and its own private communities) for a mix of queries: single
+   and several words, phrases, exclusions, filters, filters alone, a miss;
+3. times `queries.similar_cases` for drafts made from existing threads (the
+   draft's embedding is computed in each query, as on the compose page) and
+   `related_threads` with the stored vector and its cache cleared;
+4. compares exact (numpy) and approximate (usearch HNSW) nearest-neighbour
+   search on synthetic unit vectors of several sizes, to place the size above
+   which the vector store switches to the ANN index.
+
+Prints a table per run; the last line is one JSON object with every figure.
+Goals: p99 < 100 ms for full text and < 150 ms for similar cases at 1M posts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+GOAL_FULLTEXT_MS = 100.0
+GOAL_SIMILAR_MS = 150.0
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values),
+        "p50_ms": round(percentile(values, 50), 2),
+        "p99_ms": round(percentile(values, 99), 2),
+        "mean_ms": round(statistics.fmean(values), 2) if values else float("nan"),
+    }
+
+
+# -- the worker: one database, one size ------------------------------------------
+
+
+def fulltext_queries(topics: list[tuple[str, str]], community_slug: str) -> list[tuple[str, str]]:
+    """(class, query) pairs drawn from the generator's own vocabulary."""
+    words = [name.split()[0].lower() for _, name in topics]
+    slugs = [slug for slug, _ in topics]
+    rng = random.Random(7)
+    pairs: list[tuple[str, str]] = []
+    for _ in range(40):
+        word, other = rng.choice(words), rng.choice(words)
+        slug = rng.choice(slugs)
+        pairs += [
+            ("one word", word),
+            ("two words", f"{word} checklist"),
+            ("common words", "template guidance"),
+            ("phrase", '"practice guide"'),
+            ("exclusion", f"{word} -template"),
+            ("topic filter", f"{other} topic:{slug}"),
+            ("kind filter", f"{word} kind:visit"),
+            ("unanswered", f"{word} is:unanswered"),
+            ("community filter", f"{word} community:{community_slug}"),
+            ("filters alone", f"topic:{slug} is:resolved"),
+            ("miss", "zyxwvut quasar"),
+        ]
+    return pairs
+
+
+def timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
+    started = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, (time.perf_counter() - started) * 1000
+
+
+def ann_crossover(sizes: list[int], dim: int = 384, queries: int = 50) -> list[dict[str, Any]]:
+    import numpy as np
+    from usearch.index import Index
+
+    rng = np.random.default_rng(3)
+    rows = []
+    for n in sizes:
+        matrix = rng.standard_normal((n, dim), dtype=np.float32)
+        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+        probes = matrix[rng.integers(0, n, queries)] + 0.05 * rng.standard_normal(
+            (queries, dim), dtype=np.float32
+        )
+        exact = []
+        for probe in probes:
+            started = time.perf_counter()
+            scores = matrix @ probe
+            np.argpartition(-scores, 100)[:100]
+            exact.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        index = Index(ndim=dim, metric="cos", dtype="f32")
+        index.add(np.arange(n), matrix)
+        build_s = time.perf_counter() - started
+        approx = []
+        for probe in probes:
+            started = time.perf_counter()
+            index.search(probe, 100)
+            approx.append((time.perf_counter() - started) * 1000)
+        rows.append(
+            {
+                "vectors": n,
+                "exact_p50_ms": round(percentile(exact, 50), 2),
+                "exact_p99_ms": round(percentile(exact, 99), 2),
+                "ann_p50_ms": round(percentile(approx, 50), 2),
+                "ann_p99_ms": round(percentile(approx, 99), 2),
+                "ann_build_s": round(build_s, 1),
+            }
+        )
+        print(f"    ANN vs exact at {n:>9,} vectors: {rows[-1]}", flush=True)
+    return rows
+
+
+def worker(args: argparse.Namespace) -> dict[str, Any]:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonplace.settings")
+    django.setup()
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+
+    from commonplace.communities.models import Community, Membership, Topic
+    from commonplace.discussions.models import Post, Thread
+    from commonplace.search import queries
+    from commonplace.search.indexing import embed_pending, rebuild
+    from commonplace.search.models import Document
+
+    figures: dict[str, Any] = {"database": connection.vendor, "posts_requested": args.posts}
+    call_command("migrate", verbosity=0)
+    _, figures["seed_s"] = timed(
+        call_command,
+        "seed_scale",
+        communities=args.communities,
+        members=max(1000, args.posts // 10),
+        posts=args.posts,
+        verbosity=0,
+    )
+    figures["seed_s"] = round(figures["seed_s"] / 1000, 1)
+    figures["posts"] = Post.objects.count()
+    figures["threads"] = Thread.objects.count()
+    print(f"  seeded {figures['posts']:,} posts in {figures['seed_s']} s", flush=True)
+
+    counts, ms = timed(rebuild, embed=False)
+    figures["documents"] = sum(counts.values())
+    figures["fulltext_build_s"] = round(ms / 1000, 1)
+    print(f"  full-text index of {figures['documents']:,} documents: {ms / 1000:.1f} s", flush=True)
+    embedded, ms = timed(embed_pending)
+    figures["embedded"] = embedded
+    figures["embedding_build_s"] = round(ms / 1000, 1)
+    print(f"  embeddings of {embedded:,} cases: {ms / 1000:.1f} s", flush=True)
+
+    membership = (
+        Membership.objects.filter(status="active", community__visibility="private")
+        .select_related("community", "user")
+        .first()
+        or Membership.objects.filter(status="active").select_related("community", "user").first()
+    )
+    assert membership is not None
+    member, community = membership.user, membership.community
+    topics = list(Topic.objects.values_list("slug", "name")[:200])
+    pairs = fulltext_queries(topics, community.slug)
+    # Warm-up: first queries pay for page cache and the encoder's start.
+    for _, text in pairs[:20]:
+        queries.search(user=member, text=text)
+    by_class: dict[str, list[float]] = {}
+    all_ms: list[float] = []
+    rng = random.Random(11)
+    for _ in range(args.queries):
+        label, text = rng.choice(pairs)
+        _, ms = timed(queries.search, user=member, text=text)
+        by_class.setdefault(label, []).append(ms)
+        all_ms.append(ms)
+    anon_ms = [timed(queries.search, user=AnonymousUser(), text=t)[1] for _, t in pairs[:100]]
+    figures["fulltext"] = summary(all_ms)
+    figures["fulltext_anonymous"] = summary(anon_ms)
+    figures["fulltext_by_class"] = {k: summary(v) for k, v in sorted(by_class.items())}
+
+    threads = list(
+        Thread.objects.filter(community=community).order_by("?").values_list("pk", "title")[:200]
+    )
+    openings = dict(
+        Post.objects.filter(thread_id__in=[t for t, _ in threads], is_opening=True).values_list(
+            "thread_id", "body"
+        )
+    )
+    similar_ms = []
+    for thread_id, title in threads[: args.similar]:
+        draft_title = f"{title} (again)"
+        body = openings.get(thread_id, "")[:600]
+        _, ms = timed(queries.similar_cases, community=community, title=draft_title, body=body)
+        similar_ms.append(ms)
+    figures["similar"] = summary(similar_ms[5:])  # the first few load the vector store
+    related_ms = []
+    for thread in Thread.objects.filter(pk__in=[t for t, _ in threads[:100]]).select_related(
+        "community"
+    ):
+        cache.clear()
+        _, ms = timed(queries.related_threads, thread=thread)
+        related_ms.append(ms)
+    figures["related"] = summary(related_ms)
+    figures["community_cases"] = Document.objects.filter(
+        community=community, doc_type__in=["thread", "entry"]
+    ).count()
+    figures["communities"] = Community.objects.count()
+    return figures
+
+
+# -- the driver ------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Postgres:
+    """A throwaway PostgreSQL 15 cluster, as .ci/run makes one."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="commonplace-bench-pg-"))
+        self.port = free_port()
+        as_root = os.geteuid() == 0
+        self.prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
+        if as_root:
+            shutil.chown(self.dir, "postgres", "postgres")
+        self.run(str(PG_BIN / "initdb"), "-D", f"{self.dir}/data", "-U", "postgres",
+                 "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")  # fmt: skip
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off"
+            " -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB"
+        )
+        self.run(str(PG_BIN / "pg_ctl"), "-D", f"{self.dir}/data", "-l", f"{self.dir}/log",
+                 "-w", "start", "-o", options)  # fmt: skip
+
+    def run(self, *command: str) -> None:
+        subprocess.run([*self.prefix, *command], check=True, stdout=subprocess.DEVNULL)
+
+    def new_database(self, name: str) -> str:
+        self.run(str(PG_BIN / "psql"), "-q", "-h", "127.0.0.1", "-p", str(self.port),
+                 "-U", "postgres", "-c", f"CREATE DATABASE {name}")  # fmt: skip
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        subprocess.run(
+            [*self.prefix, str(PG_BIN / "pg_ctl"), "-D", f"{self.dir}/data", "-m", "fast", "stop"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def run_worker(args: argparse.Namespace, database: str, posts: int, url: str) -> dict[str, Any]:
+    var = Path(tempfile.mkdtemp(prefix="commonplace-bench-search-"))
+    env = {**os.environ, "COMMONPLACE_VAR_DIR": str(var)}
+    env.pop("DATABASE_URL", None)
+    if url:
+        env["DATABASE_URL"] = url
+    command = [sys.executable, __file__, "--worker", "--posts", str(posts),
+               "--queries", str(args.queries), "--similar", str(args.similar),
+               "--communities", str(args.communities)]  # fmt: skip
+    print(f"\n== {database}, {posts:,} posts", flush=True)
+    try:
+        out = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    except subprocess.CalledProcessError as error:
+        print(error.stdout, error.stderr, sep="\n")
+        raise
+    finally:
+        shutil.rmtree(var, ignore_errors=True)
+    lines = out.stdout.strip().splitlines()
+    print("\n".join(lines[:-1]))
+    return json.loads(lines[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", default="200000,1000000", help="Sizes, comma-separated.")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--communities", type=int, default=50)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--similar", type=int, default=100)
+    parser.add_argument("--ann-sizes", default="20000,100000,200000,500000")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        args.posts = int(args.posts)
+        print(json.dumps(worker(args)))
+        return
+
+    sizes = [int(s) for s in args.posts.split(",")]
+    databases = [d.strip() for d in args.databases.split(",") if d.strip()]
+    runs: list[dict[str, Any]] = []
+    postgres = Postgres() if "postgresql" in databases else None
+    try:
+        for database in databases:
+            for posts in sizes:
+                url = (
+                    postgres.new_database(f"bench_{posts}")
+                    if postgres and database == "postgresql"
+                    else ""
+                )
+                runs.append(run_worker(args, database, posts, url))
+    finally:
+        if postgres:
+            postgres.stop()
+    print("\n== exact vs approximate nearest neighbours (synthetic 384-d unit vectors)")
+    ann = ann_crossover([int(s) for s in args.ann_sizes.split(",")])
+
+    print(f"\n{'database':<11}{'posts':>10}{'docs':>10}{'FT build s':>11}{'emb s':>8}"
+          f"{'FT p50':>8}{'FT p99':>8}{'sim p50':>9}{'sim p99':>9}{'rel p99':>9}")  # fmt: skip
+    for r in runs:
+        print(
+            f"{r['database']:<11}{r['posts']:>10,}{r['documents']:>10,}"
+            f"{r['fulltext_build_s']:>11}{r['embedding_build_s']:>8}"
+            f"{r['fulltext']['p50_ms']:>8}{r['fulltext']['p99_ms']:>8}"
+            f"{r['similar']['p50_ms']:>9}{r['similar']['p99_ms']:>9}{r['related']['p99_ms']:>9}"
+        )
+    largest = [r for r in runs if r["posts"] == max(x["posts"] for x in runs)]
+    goals = {
+        "fulltext_p99_under_100ms_at_largest": all(
+            r["fulltext"]["p99_ms"] < GOAL_FULLTEXT_MS for r in largest
+        ),
+        "similar_p99_under_150ms_at_largest": all(
+            r["similar"]["p99_ms"] < GOAL_SIMILAR_MS for r in largest
+        ),
+    }
+    print(f"goals: {goals}; load average {os.getloadavg()[0]:.1f}")
+    print(json.dumps({"runs": runs, "ann_vs_exact": ann, "goals": goals}))
+
+
+if __name__ == "__main__":
+    main()
