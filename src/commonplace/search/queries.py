@@ -51,6 +51,7 @@ CANDIDATES = 100
 # Reciprocal-rank fusion constant (the usual 60: ranks beyond a few dozen barely count).
 RRF_K = 60
 QUERY_KEYWORDS = 32
+QUERY_EMBED_CHARS = 700
 # Cosine similarity above which an earlier case is very likely the same
 # situation (bench/similar_cases.py prints how duplicates and others score).
 CLOSE_SIMILARITY = 0.80
@@ -224,7 +225,9 @@ def rank_cases(
         keywords(f"{title} {body}", limit=QUERY_KEYWORDS), community_ids=community_ids, limit=limit
     )
     if vector is None:
-        vector = get_encoder().encode([embedding_text(title, body)])[0]
+        # The start of a draft says what it is about; encoding cost grows with
+        # its length, so long drafts are cut (about 150 word pieces).
+        vector = get_encoder().encode([embedding_text(title, body)[:QUERY_EMBED_CHARS]])[0]
     semantic = store.nearest(vector, community_ids=community_ids, limit=limit)
     ids = [doc_id for doc_id, _ in semantic]
     if Document.objects.filter(id__in=ids).count() < len(ids):
