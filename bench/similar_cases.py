@@ -41,7 +41,7 @@ CUTOFF = 10
 SHOWN = 5  # similar cases shown on the compose page (queries.similar_cases' default)
 BOOTSTRAP_SAMPLES = 2000
 THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
-PERCENTILES = (10, 25, 50, 75, 90)
+PERCENTILES = (10, 25, 50, 75, 90, 95)
 
 Ranking = list[tuple[int, float]]  # (document id, score), best first
 
@@ -198,9 +198,11 @@ def _ordered(scores: dict[int, float]) -> list[int]:
 
 def rrf(k: int) -> Callable[[Ranking, Ranking], list[int]]:
     def fused(lexical: Ranking, semantic: Ranking) -> list[int]:
-        from commonplace.search.queries import fuse
-
-        return fuse([lexical, semantic], k=k)
+        scores: dict[int, float] = {}
+        for ranking in (lexical, semantic):
+            for rank, (doc_id, _) in enumerate(ranking, start=1):
+                scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank)
+        return _ordered(scores)
 
     return fused
 
@@ -461,7 +463,8 @@ def closeness(run: ModelRun, cases: list[QueryCase], shown_system: str) -> dict[
     duplicates: list[float] = []
     related: list[float] = []
     top_other: list[float] = []
-    shown: list[tuple[float, int]] = []  # (cosine, grade) of what the compose page shows
+    # (cosine, grade) of what the compose page shows, per query
+    shown: list[list[tuple[float, int]]] = []
     for case in cases:
         cos = run.cosine(case.doc_id)
         cos.pop(case.doc_id, None)
@@ -470,10 +473,12 @@ def closeness(run: ModelRun, cases: list[QueryCase], shown_system: str) -> dict[
         others = [s for d, s in cos.items() if d not in case.relevant]
         if others:
             top_other.append(max(others))
-        shown += [(cos[d], case.relevant.get(d, 0)) for d in case.rankings[shown_system][:SHOWN]]
+        top = case.rankings[shown_system][:SHOWN]
+        shown.append([(cos[d], case.relevant.get(d, 0)) for d in top])
     thresholds = []
     for t in THRESHOLDS:
-        flagged = [g for s, g in shown if s >= t]
+        per_query = [[g for s, g in query if s >= t] for query in shown]
+        flagged = [g for query in per_query for g in query]
         thresholds.append(
             {
                 "threshold": t,
@@ -484,6 +489,9 @@ def closeness(run: ModelRun, cases: list[QueryCase], shown_system: str) -> dict[
                 "flagged_duplicate": sum(g == 2 for g in flagged),
                 "flagged_related": sum(g == 1 for g in flagged),
                 "flagged_unlabelled": sum(g == 0 for g in flagged),
+                # "This may already be answered": how often it shows, and rightly.
+                "queries_flagged": sum(bool(q) for q in per_query),
+                "queries_flagged_on_duplicate": sum(2 in q for q in per_query),
             }
         )
     return {
@@ -560,16 +568,20 @@ def print_closeness(name: str, figures: dict[str, Any]) -> None:
         cells = "".join(f" {d[f'p{p}']:>6.3f}" for p in PERCENTILES)
         print(f"  {label:<28} {d['n']:>5} {d['mean']:>6.3f}{cells}")
     print(
-        f"  threshold: share of duplicates / related above it, share of queries whose"
-        f" closest non-relevant is above it; of the top {SHOWN} shown ({figures['shown_by']}),"
-        " flagged: duplicate / related / unlabelled"
+        f"  at threshold t: share of duplicate / related pairs >= t; share of queries whose"
+        f" closest non-relevant is >= t; of the top {SHOWN} shown ({figures['shown_by']}):"
+        " results flagged (duplicate / related / unlabelled), queries flagged (on a duplicate)"
+    )
+    print(
+        f"  {'t':>6} {'dup':>5} {'rel':>5} {'other':>6} {'flagged':>8} {'dup':>4} {'rel':>4}"
+        f" {'unlab':>5} {'queries':>8} {'on dup':>7}"
     )
     for t in figures["thresholds"]:
         print(
-            f"    {t['threshold']:.2f}: dup {t['duplicates_above']:.2f}  rel"
-            f" {t['related_above']:.2f}  other {t['queries_with_other_above']:.2f}   flagged"
-            f" {t['shown_flagged']:>4}: {t['flagged_duplicate']:>3} / {t['flagged_related']:>3}"
-            f" / {t['flagged_unlabelled']:>4}"
+            f"  {t['threshold']:>6.2f} {t['duplicates_above']:>5.2f} {t['related_above']:>5.2f}"
+            f" {t['queries_with_other_above']:>6.2f} {t['shown_flagged']:>8}"
+            f" {t['flagged_duplicate']:>4} {t['flagged_related']:>4} {t['flagged_unlabelled']:>5}"
+            f" {t['queries_flagged']:>8} {t['queries_flagged_on_duplicate']:>7}"
         )
 
 
@@ -585,6 +597,7 @@ def main() -> None:
     folder: Path = options.stackexchange.resolve()
     models = [m.strip() for m in options.models.split(",") if m.strip()]
     overall = time.perf_counter()
+    load_before = os.getloadavg()[0]
     figures: dict[str, Any] = {"dataset": folder.name, "models": models}
 
     with tempfile.TemporaryDirectory(prefix="commonplace-similar-") as tmp:
@@ -714,8 +727,14 @@ def main() -> None:
         connections.close_all()
 
     timings["total_s"] = time.perf_counter() - overall
+    # Timings are only comparable on an otherwise idle machine; say how busy it was.
+    timings["load_avg_1min"] = [load_before, os.getloadavg()[0]]
+    timings["cpus"] = os.cpu_count() or 0
     figures["timings"] = timings
-    print(f"total {timings['total_s']:.0f} s")
+    print(
+        f"total {timings['total_s']:.0f} s (load average {load_before:.1f} at start,"
+        f" {timings['load_avg_1min'][1]:.1f} at end, {timings['cpus']} CPUs)"
+    )
     print(json.dumps(figures, sort_keys=True))
 
 

@@ -268,7 +268,7 @@ def lexical_cases(
             "SELECT d.id, -bm25(search_case_fts, 2.0, 1.0) AS score"
             " FROM search_case_fts JOIN search_document d ON d.id = search_case_fts.rowid"
             f" WHERE search_case_fts MATCH %s AND d.community_id IN ({marks})"
-            " ORDER BY score DESC LIMIT %s"
+            " ORDER BY score DESC, d.id LIMIT %s"
         )
         params = [match, *community_ids, limit]
     return [(int(i), float(s)) for i, s in _rows(sql, params)]

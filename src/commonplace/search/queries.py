@@ -22,7 +22,7 @@ from commonplace.repertoire.models import EntryKind
 from commonplace.search import engine
 from commonplace.search.embedding import get_encoder
 from commonplace.search.engine import MARK_END, MARK_START, Hit, Scope
-from commonplace.search.indexing import embed_pending, embedding_text
+from commonplace.search.indexing import EMBED_AFTER_COMMIT, embed_pending, embedding_text
 from commonplace.search.models import DocType, Document
 from commonplace.search.semantic import store
 from commonplace.search.syntax import Query, parse
@@ -48,13 +48,11 @@ PAGE_SIZE = 20
 MAX_PAGE = 50
 # Candidates each retriever hands to the fusion.
 CANDIDATES = 100
-# Reciprocal-rank fusion constant (the usual 60: ranks beyond a few dozen barely count).
-RRF_K = 60
 QUERY_KEYWORDS = 32
 QUERY_EMBED_CHARS = 700
 # Cosine similarity above which an earlier case is very likely the same
 # situation (bench/similar_cases.py prints how duplicates and others score).
-CLOSE_SIMILARITY = 0.80
+CLOSE_SIMILARITY = 0.75
 RELATED_CACHE_SECONDS = 600
 
 
@@ -199,13 +197,25 @@ class SimilarCase:
         return self.similarity >= CLOSE_SIMILARITY
 
 
-def fuse(rankings: list[list[tuple[int, float]]], *, k: int = RRF_K) -> list[int]:
-    """Reciprocal-rank fusion: ids ordered by the sum of 1 / (k + rank) over rankings."""
-    scores: dict[int, float] = {}
+def fuse(rankings: list[list[tuple[int, float]]]) -> list[int]:
+    """CombSUM: each ranking's scores scaled to 0..1 (min-max), summed; absent counts 0.
+
+    Chosen over reciprocal-rank fusion by bench/similar_cases.py: rank fusion
+    gives the weaker lexical list as much say as the semantic one, while
+    scaled scores keep how much better one candidate is than the next. It
+    has no parameter to tune, and it makes BM25 (SQLite) and ts_rank
+    (PostgreSQL) scores comparable without per-engine constants.
+    """
+    fused: dict[int, float] = {}
     for ranking in rankings:
-        for rank, (doc_id, _) in enumerate(ranking, start=1):
-            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank)
-    return sorted(scores, key=lambda doc_id: (-scores[doc_id], doc_id))
+        if not ranking:
+            continue
+        values = [score for _, score in ranking]
+        low, span = min(values), max(values) - min(values)
+        for doc_id, score in ranking:
+            scaled = (score - low) / span if span > 0 else 1.0
+            fused[doc_id] = fused.get(doc_id, 0.0) + scaled
+    return sorted(fused, key=lambda doc_id: (-fused[doc_id], doc_id))
 
 
 def rank_cases(
@@ -220,7 +230,9 @@ def rank_cases(
 
     `vector` is the text's embedding when it is already stored (a thread's own).
     """
-    embed_pending(limit=256)  # cases written a moment ago count too
+    # Cases written a moment ago count too; a backlog (an interrupted bulk
+    # job) is left to its own run rather than to someone's keystrokes.
+    embed_pending(limit=EMBED_AFTER_COMMIT)
     lexical = engine.lexical_cases(
         keywords(f"{title} {body}", limit=QUERY_KEYWORDS), community_ids=community_ids, limit=limit
     )
