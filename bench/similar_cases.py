@@ -604,7 +604,7 @@ def main() -> None:
         timings = setup_django(tmp)
         from commonplace.imports.stackexchange import DumpError
         from commonplace.search.embedding import get_encoder
-        from commonplace.search.queries import CANDIDATES, CLOSE_SIMILARITY, RRF_K
+        from commonplace.search.queries import CANDIDATES, CLOSE_SIMILARITY
 
         try:
             community, source, summary, import_timings = import_dump(folder)
@@ -614,7 +614,7 @@ def main() -> None:
         product_name = get_encoder().name
         figures |= {
             "product_encoder": product_name,
-            "rrf_k": RRF_K,
+            "fusion": "CombSUM (min-max)",
             "candidates": CANDIDATES,
             "close_similarity": CLOSE_SIMILARITY,
             "import_created": summary["created"],
@@ -696,7 +696,7 @@ def main() -> None:
             )
             figures["closeness"] = {}
             for run in runs:
-                shown_by = product if run.product else f"{run.name}: rrf k={RRF_K}"
+                shown_by = product if run.product else f"{run.name}: minmax w_sem=0.5 (CombSUM)"
                 figures["closeness"][run.name] = closeness(run, cases, shown_by)
                 print_closeness(run.name, figures["closeness"][run.name])
 
