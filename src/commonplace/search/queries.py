@@ -6,6 +6,7 @@ Callers pass the viewer; every function scopes to what that viewer may read
 
 from __future__ import annotations
 
+import hashlib
 import html
 from dataclasses import dataclass, field
 from typing import Any
@@ -295,7 +296,9 @@ def related_threads(*, thread: Any, limit: int = 5) -> list[SimilarCase]:
     doc = Document.objects.filter(doc_type=DocType.THREAD, object_id=thread.pk).first()
     if doc is None:
         return []
-    key = f"search:related:{doc.pk}:{doc.embedded_at and doc.embedded_at.timestamp()}"
+    # Keyed by the thread's text: an edit asks anew, anything else waits for the timeout.
+    digest = hashlib.blake2b(f"{doc.title}\x00{doc.body}".encode(), digest_size=8).hexdigest()
+    key = f"search:related:{doc.pk}:{digest}"
     found: list[SimilarCase] | None = cache.get(key)
     if found is None:
         vector = None if doc.embedding is None else np.frombuffer(doc.embedding, dtype=np.float32)
