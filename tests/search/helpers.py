@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.test import Client
+from django.db import models, transaction
+from django.test import Client, override_settings
 
 from commonplace.accounts.models import User
 from commonplace.communities.models import Community, Membership
@@ -14,6 +18,39 @@ from commonplace.search import queries
 from commonplace.search.models import Document
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+D = TypeVar("D")
+
+
+@contextmanager
+def module_data(django_db_blocker: Any) -> Iterator[None]:
+    """Data written once for a whole module, and rolled back after its last test.
+
+    Each test still runs in its own savepoint inside this transaction, so what
+    a test writes is gone before the next one starts.
+    """
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+        transaction.atomic(),
+    ):
+        yield
+        transaction.set_rollback(True)
+
+
+def fresh(data: D) -> D:
+    """A copy of a dataclass of model instances, each read again from the database.
+
+    Tests may change the instances they are handed; the next test must not see that.
+    """
+    changes = {}
+    for item in dataclasses.fields(data):  # type: ignore[arg-type]
+        value = getattr(data, item.name)
+        if isinstance(value, models.Model):
+            changes[item.name] = type(value)._default_manager.get(pk=value.pk)
+    return dataclasses.replace(data, **changes)  # type: ignore[type-var]
+
 
 # What a rebuild must reproduce exactly, per document.
 DOC_FIELDS = (
@@ -33,8 +70,7 @@ def doc(doc_type: str, object_id: int) -> Document | None:
 def snapshot() -> set[tuple[Any, ...]]:
     """Every document as a comparable tuple (boost rounded: it is a float)."""
     return {
-        (*row[:-1], round(row[-1], 6))
-        for row in Document.objects.values_list(*DOC_FIELDS, "boost")
+        (*row[:-1], round(row[-1], 6)) for row in Document.objects.values_list(*DOC_FIELDS, "boost")
     }
 
 

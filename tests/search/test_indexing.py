@@ -187,9 +187,7 @@ def test_edit_post_changes_what_is_found(brewers, asker, helper):
     assert found("chiller") == [("reply", reply.pk)]
 
     opening = thread.posts.get(is_opening=True)
-    edit_post(
-        post=opening, by=asker, membership=membership(brewers, asker), body="Mosaic instead."
-    )
+    edit_post(post=opening, by=asker, membership=membership(brewers, asker), body="Mosaic instead.")
     assert found("citra") == []
     assert found("mosaic") == [("thread", thread.pk)]
 

@@ -102,18 +102,22 @@ def _where(query: Query, scope: Scope) -> tuple[str, list[Any]]:
         clauses.append("d.kind = %s")
         params.append(query.kind)
     if query.topic:
-        clauses.append("d.topics LIKE %s")
-        params.append(f"% {query.topic} %")
+        # Escaped, so a typed % or _ is a character, not a wildcard.
+        topic = query.topic.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append("d.topics LIKE %s ESCAPE '\\'")
+        params.append(f"% {topic} %")
     if scope.author_id is not None:
         clauses.append("d.author_id = %s AND d.doc_type <> 'member'")
         params.append(scope.author_id)
     clauses.extend(FLAG_CLAUSES[flag] for flag in sorted(query.flags))
+    # Adapted as the ORM would: SQLite compares datetimes as text in its own format.
+    adapt = connection.ops.adapt_datetimefield_value
     if query.after:
         clauses.append("d.created_at >= %s")
-        params.append(_day(query.after))
+        params.append(adapt(_day(query.after)))
     if query.before:
         clauses.append("d.created_at <= %s")
-        params.append(_day(query.before, end=True))
+        params.append(adapt(_day(query.before, end=True)))
     return " AND ".join(clauses), params
 
 
@@ -129,10 +133,18 @@ def fts5_match(query: Query) -> str:
     return f"({positive}){negative}"
 
 
-def websearch_string(query: Query) -> str:
-    parts = [*query.terms, *(f'"{" ".join(p)}"' for p in query.phrases)]
-    parts += [f'-"{" ".join(e)}"' if len(e) > 1 else f"-{e[0]}" for e in query.excluded]
-    return " ".join(parts)
+def websearch_strings(query: Query) -> tuple[str, str]:
+    """What to include and what to exclude, for two websearch_to_tsquery calls.
+
+    Every word is quoted, so a typed "or" is a word, not an operator; and the
+    exclusions are a query of their own, so that a query whose words are all
+    stop words matches nothing instead of everything not excluded.
+    """
+    included = " ".join(
+        f'"{" ".join(words)}"' for words in [*([t] for t in query.terms), *query.phrases]
+    )
+    excluded = " or ".join(f'"{" ".join(words)}"' for words in query.excluded)
+    return included, excluded
 
 
 def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
@@ -141,8 +153,8 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def _count(inner_sql: str, params: list[Any]) -> int:
-    sql = f"SELECT count(*) FROM ({inner_sql} LIMIT {COUNT_LIMIT + 1}) AS matches"
+def _count(inner_sql: str, params: list[Any], *, prefix: str = "") -> int:
+    sql = f"{prefix} SELECT count(*) FROM ({inner_sql} LIMIT {COUNT_LIMIT + 1}) AS matches"
     return int(_rows(sql, params)[0][0])
 
 
@@ -226,22 +238,27 @@ HEADLINE = (
 def _search_postgres(
     query: Query, where: str, params: list[Any], *, offset: int, limit: int
 ) -> tuple[list[Hit], int]:
-    tsquery = "websearch_to_tsquery('english', %s)"
-    text = websearch_string(query)
-    base = f"FROM search_document d WHERE d.vector @@ {tsquery} AND {where}"
-    total = _count(f"SELECT d.id {base}", [text, *params])
+    included, excluded = websearch_strings(query)
+    # An empty exclusion query matches nothing, so NOT (...) keeps everything.
+    cte = (
+        "WITH q AS (SELECT websearch_to_tsquery('english', %s) AS inc,"
+        " websearch_to_tsquery('english', %s) AS exc)"
+    )
+    base = (
+        f"FROM search_document d, q WHERE d.vector @@ q.inc AND NOT (d.vector @@ q.exc) AND {where}"
+    )
+    total = _count(f"SELECT d.id {base}", [included, excluded, *params], prefix=cte)
     if not total:
         return [], 0
     # Headlines are costly, so only the page's rows get them.
     rows = _rows(
-        f"SELECT page.*, ts_headline('english', page.title, {tsquery}, %s),"
-        f" ts_headline('english', page.body, {tsquery}, %s) FROM ("
-        f"  SELECT {COLUMNS}, ts_rank_cd(d.vector, {tsquery}, 1) * d.boost * {POSTGRES_RECENCY}"
+        f"{cte} SELECT page.*, ts_headline('english', page.title, q.inc, %s),"
+        " ts_headline('english', page.body, q.inc, %s) FROM ("
+        f"  SELECT {COLUMNS}, ts_rank_cd(d.vector, q.inc, 1) * d.boost * {POSTGRES_RECENCY}"
         f"  AS score, d.body {base} ORDER BY score DESC, d.id LIMIT %s OFFSET %s"
-        ") AS page ORDER BY page.score DESC, page.id",
-        [text, "HighlightAll=true, " + HEADLINE, text, HEADLINE,
-         text, text, *params, limit, offset],
-    )  # fmt: skip
+        ") AS page, q ORDER BY page.score DESC, page.id",
+        [included, excluded, "HighlightAll=true, " + HEADLINE, HEADLINE, *params, limit, offset],
+    )
     # The inner SELECT carries body for the headline; drop it from the row.
     return [_hit(r[:12] + r[13:]) for r in rows], total
 

@@ -8,7 +8,6 @@ from commonplace.communities.models import Community
 from commonplace.communities.queries import readable_community_ids
 from commonplace.discussions.models import ThreadKind
 from commonplace.repertoire.models import EntryKind
-from commonplace.search.syntax import MAX_QUERY_CHARS
 
 TYPE_CHOICES = [
     ("", "Everything"),
@@ -28,7 +27,9 @@ STATE_CHOICES = [
 class SearchForm(forms.Form):
     """The search box and its filters; filters become query syntax, one language for all."""
 
-    q = forms.CharField(label="Search", required=False, max_length=MAX_QUERY_CHARS * 2)
+    # No max_length: parse() shortens a long query and says so, where a form
+    # error would refuse it.
+    q = forms.CharField(label="Search", required=False)
     community = forms.ChoiceField(label="Community", required=False)
     type = forms.ChoiceField(label="Type", required=False, choices=TYPE_CHOICES)
     kind = forms.ChoiceField(

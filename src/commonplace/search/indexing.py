@@ -33,7 +33,7 @@ from commonplace.discussions.models import Post, Thread
 from commonplace.repertoire.models import Entry, Maturity
 from commonplace.search.embedding import get_encoder
 from commonplace.search.models import DocType, Document
-from commonplace.search.text import plain_text
+from commonplace.search.text import plain_text, printable
 
 # What an embedding sees of a case: its title and the start of its body
 # (the encoder truncates at 256 word pieces anyway).
@@ -114,7 +114,7 @@ def _thread_fields(thread: Thread, opening: Post | None) -> dict[str, object]:
         "community_id": thread.community_id,
         "thread_id": thread.pk,
         "kind": thread.kind,
-        "title": thread.title,
+        "title": printable(thread.title),
         "body": plain_text(opening.body_html) if opening is not None else "",
         "topics": _topics(t.slug for t in thread.topics.all()),
         "author_id": thread.author_id,
@@ -152,7 +152,7 @@ def _entry_fields(entry: Entry) -> dict[str, object]:
         "community_id": entry.community_id,
         "thread_id": None,
         "kind": entry.kind,
-        "title": entry.title,
+        "title": printable(entry.title),
         "body": plain_text(entry.body_html),
         "topics": _topics(t.slug for t in entry.topics.all()),
         "author_id": entry.created_by_id,
@@ -174,8 +174,8 @@ def _member_fields(user: User) -> dict[str, object]:
         "community_id": None,
         "thread_id": None,
         "kind": "",
-        "title": f"{user.display_name} {user.username}".strip(),
-        "body": " ".join(part for part in about if part),
+        "title": printable(f"{user.display_name} {user.username}".strip()),
+        "body": printable(" ".join(part for part in about if part)),
         "topics": _topics(s.lower() for s in user.skills),
         "author_id": user.pk,
         "created_at": user.date_joined,

@@ -27,7 +27,7 @@ from commonplace.search.indexing import EMBED_AFTER_COMMIT, embed_pending, embed
 from commonplace.search.models import DocType, Document
 from commonplace.search.semantic import store
 from commonplace.search.syntax import Query, parse
-from commonplace.search.text import keywords
+from commonplace.search.text import keywords, printable
 
 # What the search box understands, shown beside it.
 SYNTAX_HELP = [
@@ -131,7 +131,7 @@ def _results(hits: list[Hit]) -> list[Result]:
     )
     for hit in hits:
         if hit.doc_type == DocType.REPLY:
-            hit.title = hit.title_marked = titles.get(hit.thread_id or 0, "")
+            hit.title = hit.title_marked = printable(titles.get(hit.thread_id or 0, ""))
     return [
         Result(
             hit=hit,
@@ -300,12 +300,19 @@ def related_threads(*, thread: Any, limit: int = 5) -> list[SimilarCase]:
     digest = hashlib.blake2b(f"{doc.title}\x00{doc.body}".encode(), digest_size=8).hexdigest()
     key = f"search:related:{doc.pk}:{digest}"
     found: list[SimilarCase] | None = cache.get(key)
-    if found is None:
-        vector = None if doc.embedding is None else np.frombuffer(doc.embedding, dtype=np.float32)
-        found = similar_cases(
-            community=thread.community, title=doc.title, body=doc.body, exclude=doc.pk,
-            limit=limit, vector=vector,
-        )  # fmt: skip
-        # Related cases change slowly; a thread page should not rank them on every view.
-        cache.set(key, found, RELATED_CACHE_SECONDS)
+    if found is not None:
+        # A case deleted since is dropped at once, not when the cache expires.
+        alive = set(
+            Document.objects.filter(id__in=[c.result.hit.id for c in found]).values_list(
+                "id", flat=True
+            )
+        )
+        return [c for c in found if c.result.hit.id in alive]
+    vector = None if doc.embedding is None else np.frombuffer(doc.embedding, dtype=np.float32)
+    found = similar_cases(
+        community=thread.community, title=doc.title, body=doc.body, exclude=doc.pk,
+        limit=limit, vector=vector,
+    )  # fmt: skip
+    # Related cases change slowly; a thread page should not rank them on every view.
+    cache.set(key, found, RELATED_CACHE_SECONDS)
     return found

@@ -10,6 +10,9 @@ from commonplace.core.markdown import strip_tags
 # stays two words.
 _BLOCK_END = re.compile(r"(</(?:p|li|h\d|div|td|th|pre|blockquote|dd|dt)>|<br\s*/?>)", re.I)
 WORD = re.compile(r"\w+", re.UNICODE)
+# Control characters carry no meaning in text people read, and the engines'
+# highlight marks are control characters (engine.MARK_START, MARK_END).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Words too common to say what a text is about. Dropping them from long
 # queries (a whole question pasted as the query) keeps lexical retrieval fast
@@ -27,9 +30,14 @@ _STOP_WORDS = """a about above after again against all also am an and any are as
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 
 
+def printable(text: str) -> str:
+    """`text` without control characters (what the index stores)."""
+    return _CONTROL.sub(" ", text)
+
+
 def plain_text(body_html: str) -> str:
     """The words of rendered (sanitized) HTML, for the index and for embeddings."""
-    return " ".join(strip_tags(_BLOCK_END.sub(r"\1 ", body_html)).split())
+    return " ".join(printable(strip_tags(_BLOCK_END.sub(r"\1 ", body_html))).split())
 
 
 def words(text: str) -> list[str]:
