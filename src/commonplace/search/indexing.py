@@ -267,7 +267,9 @@ def on_activity(activity: Activity) -> None:
             index_member(target_id)
         case _:
             return
-    transaction.on_commit(lambda: embed_pending(limit=EMBED_AFTER_COMMIT))
+    # robust: the write has committed; a failing encoder must not turn it into
+    # an error page. The case stays pending and is embedded later.
+    transaction.on_commit(lambda: embed_pending(limit=EMBED_AFTER_COMMIT), robust=True)
 
 
 # -- embeddings ---------------------------------------------------------------
