@@ -55,6 +55,8 @@ def test_the_ann_index_answers_like_exact_search_above_its_threshold(cases, monk
     exact = VectorStore()
     monkeypatch.setattr(semantic, "ANN_MIN_ROWS", 2)
     approximate = VectorStore()
+    approximate.nearest(_vector(ids[TITLES[0]]), community_ids=[community_id], limit=1)
+    approximate.wait_for_indexes()  # the first query starts the build, exact search answers
     for doc_id in ids.values():
         probe = _vector(doc_id)
         want = exact.nearest(probe, community_ids=[community_id], limit=3)
@@ -69,6 +71,7 @@ def test_the_store_picks_up_new_cases_and_the_ann_index_follows(cases, monkeypat
     monkeypatch.setattr(semantic, "ANN_MIN_ROWS", 2)
     store = VectorStore()
     store.nearest(_vector(ids[TITLES[0]]), community_ids=[community_id], limit=1)
+    store.wait_for_indexes()
     community = make_community(slug="other")
     community_id_2 = community.pk
     author = add_member(community, make_user("bob"))
