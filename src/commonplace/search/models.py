@@ -64,6 +64,8 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["community", "doc_type"], name="search_doc_scope_idx"),
             models.Index(fields=["embedded_at"], name="search_doc_embedded_idx"),
+            # Filters without words list newest first.
+            models.Index(fields=["-created_at"], name="search_doc_newest_idx"),
             models.Index(
                 fields=["embedding_pending"],
                 condition=models.Q(embedding_pending=True),

@@ -49,7 +49,10 @@ PAGE_SIZE = 20
 MAX_PAGE = 50
 # Candidates each retriever hands to the fusion.
 CANDIDATES = 100
-QUERY_KEYWORDS = 32
+# Content words of a draft given to lexical retrieval: more words cost time
+# on every case that shares one, and past about 16 add noise, not recall
+# (bench/similar_cases.py on beer: 16 words 0.348 nDCG@10, 32 words 0.321).
+QUERY_KEYWORDS = 16
 QUERY_EMBED_CHARS = 700
 # Cosine similarity above which an earlier case is very likely the same
 # situation (bench/similar_cases.py prints how duplicates and others score).
