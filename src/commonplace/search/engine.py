@@ -22,6 +22,8 @@ from commonplace.search.syntax import Query
 # past this many, "1,000+ results" says enough.
 COUNT_LIMIT = 1000
 SNIPPET_WORDS = 24
+# SQLite's case index numbers a case community_id * CASE_KEY + id.
+CASE_KEY = 2**32
 # Start and end of a highlighted word in snippets; control characters cannot
 # occur in indexed text, so escaping the snippet later cannot break them.
 MARK_START, MARK_END = "\x02", "\x03"
@@ -280,14 +282,21 @@ def lexical_cases(
         )
         params: list[Any] = [tsquery, *community_ids, limit]
     else:
+        # search_case_fts rowids are community_id * 2**32 + document id
+        # (migration 0004): each community is one range FTS5 seeks to.
         match = " OR ".join(_fts5_string([w]) for w in words)
-        sql = (
-            "SELECT d.id, -bm25(search_case_fts, 2.0, 1.0) AS score"
-            " FROM search_case_fts JOIN search_document d ON d.id = search_case_fts.rowid"
-            f" WHERE search_case_fts MATCH %s AND d.community_id IN ({marks})"
-            " ORDER BY score DESC, d.id LIMIT %s"
+        ranges = " UNION ALL ".join(
+            "SELECT rowid & 4294967295, -bm25(search_case_fts, 2.0, 1.0) FROM search_case_fts"
+            " WHERE search_case_fts MATCH %s AND rowid BETWEEN %s AND %s"
+            for _ in community_ids
         )
-        params = [match, *community_ids, limit]
+        sql = f"SELECT * FROM ({ranges}) ORDER BY 2 DESC, 1 LIMIT %s"
+        params = [
+            value
+            for community_id in community_ids
+            for value in (match, community_id * CASE_KEY, (community_id + 1) * CASE_KEY - 1)
+        ]
+        params.append(limit)
     return [(int(i), float(s)) for i, s in _rows(sql, params)]
 
 
