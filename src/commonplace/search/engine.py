@@ -7,6 +7,7 @@ what a viewer may not read is never scored, counted or snippeted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -21,9 +22,19 @@ from commonplace.search.syntax import Query
 # Counting every match of a common word costs as much as ranking them all;
 # past this many, "1,000+ results" says enough.
 COUNT_LIMIT = 1000
+# A word common enough to match tens of thousands of documents would need
+# each of them read and scored. Relevance ranks the newest matches instead,
+# which covers every page a reader can reach (50 pages of 20) and keeps the
+# cost of a query about the same at any size of index.
+NEWEST_MATCHES = COUNT_LIMIT + 1
 SNIPPET_WORDS = 24
-# SQLite's case index numbers a case community_id * CASE_KEY + id.
+# SQLite's case index numbers a case community_id * CASE_KEY + id, and
+# search_fts numbers a document creation_second * 2**31 + id: its id is the
+# rowid's low 31 bits (migrations/_fulltext.py).
 CASE_KEY = 2**32
+ID_MASK = 2**31 - 1
+# A topic or kind that is one word (with - or _) can be matched as a tag.
+TOKEN = re.compile(r"[\w-]+")
 # Start and end of a highlighted word in snippets; control characters cannot
 # occur in indexed text, so escaping the snippet later cannot break them.
 MARK_START, MARK_END = "\x02", "\x03"
@@ -128,6 +139,54 @@ def _fts5_string(words: list[str]) -> str:
     return '"' + " ".join(words) + '"'
 
 
+FLAG_TAGS = {
+    "unanswered": "funanswered",
+    "answered": "fanswered",
+    "resolved": "fresolved",
+    "unresolved": "funresolved",
+}
+
+
+def _tag(value: str) -> str:
+    # As migrations/_fulltext.TAGS writes them: one token, no - or _.
+    return value.replace("-", "").replace("_", "")
+
+
+def filter_tags(query: Query, scope: Scope) -> list[tuple[str, ...]]:
+    """The filters as tags (migrations/_fulltext.py): each group needs one of its tags.
+
+    The tags are indexed (FTS5 on SQLite, GIN on PostgreSQL), so they narrow a
+    query before any row is read. Each group keeps at least every row the
+    filter's SQL keeps, and that SQL still decides. A topic or kind that
+    cannot be a single tag is left to the SQL alone.
+    """
+    groups: list[tuple[str, ...]] = []
+    types = (query.type,) if query.type else scope.doc_types
+    if types:
+        groups.append(tuple(f"ty{t}" for t in types))
+    if query.kind and TOKEN.fullmatch(query.kind):
+        groups.append((f"kd{_tag(query.kind)}",))
+    if query.topic and TOKEN.fullmatch(query.topic):
+        groups.append((f"tp{_tag(query.topic)}",))
+    if scope.community_id is not None and scope.community_id > 0:
+        members = ("tymember",) if scope.member_ids is not None else ()
+        groups.append((f"cm{scope.community_id}", *members))
+    if scope.author_id is not None and scope.author_id > 0:
+        groups.append((f"au{scope.author_id}",))
+    groups.extend((FLAG_TAGS[flag],) for flag in sorted(query.flags))
+    return groups
+
+
+def fts5_tags(groups: list[tuple[str, ...]]) -> list[str]:
+    # Tags are \w only (TOKEN, _tag), so quoting cannot be broken out of.
+    return ["tags : (" + " OR ".join(f'"{t}"' for t in group) + ")" for group in groups]
+
+
+def _postgres_tags(groups: list[tuple[str, ...]]) -> tuple[str, list[Any]]:
+    clauses = ["d.tags @> %s" if len(group) == 1 else "d.tags && %s" for group in groups]
+    return "".join(f" AND {c}" for c in clauses), [list(group) for group in groups]
+
+
 def fts5_match(query: Query) -> str:
     positive = " ".join(_fts5_string([t]) for t in query.terms)
     positive = " ".join(filter(None, [positive, *(_fts5_string(p) for p in query.phrases)]))
@@ -155,11 +214,6 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def _count(inner_sql: str, params: list[Any], *, prefix: str = "") -> int:
-    sql = f"{prefix} SELECT count(*) FROM ({inner_sql} LIMIT {COUNT_LIMIT + 1}) AS matches"
-    return int(_rows(sql, params)[0][0])
-
-
 def _hit(row: tuple[Any, ...]) -> Hit:
     created = row[7]
     if isinstance(created, str):  # SQLite hands raw SQL results back as text
@@ -185,23 +239,50 @@ def _hit(row: tuple[Any, ...]) -> Hit:
 def search(query: Query, scope: Scope, *, offset: int, limit: int) -> tuple[list[Hit], int]:
     """Rank documents for `query` inside `scope`: one page of hits and the match count."""
     where, params = _where(query, scope)
-    if not query.has_text:
-        return _browse(where, params, offset=offset, limit=limit)
-    if connection.vendor == "postgresql":
-        return _search_postgres(query, where, params, offset=offset, limit=limit)
-    return _search_sqlite(query, where, params, offset=offset, limit=limit)
+    groups = filter_tags(query, scope)
+    if connection.vendor == "sqlite":
+        if query.has_text or groups:
+            tags = fts5_tags(groups)
+            return _search_sqlite(query, tags, where, params, offset=offset, limit=limit)
+    else:
+        tags_sql, tag_params = _postgres_tags(groups)
+        where, params = where + tags_sql, params + tag_params
+        if query.has_text:
+            return _search_postgres(query, where, params, offset=offset, limit=limit)
+    return _browse(where, params, offset=offset, limit=limit)
+
+
+def _page(
+    newest: str, params: list[Any], order: str, *, offset: int, limit: int
+) -> tuple[int, list[tuple[Any, ...]]]:
+    """The count of `newest` (at most NEWEST_MATCHES rows) and one page of it in `order`.
+
+    One statement, so the matches are found once; the count comes back even
+    for a page past the end.
+    """
+    rows = _rows(
+        f"WITH newest AS MATERIALIZED ({newest})"
+        " SELECT total.n, page.* FROM (SELECT count(*) AS n FROM newest) AS total"
+        f" LEFT JOIN (SELECT * FROM newest ORDER BY {order} LIMIT %s OFFSET %s) AS page"
+        f" ON 1 = 1 ORDER BY {order}",
+        [*params, limit, offset],
+    )
+    total = int(rows[0][0]) if rows else 0
+    return total, [r[1:] for r in rows if r[1] is not None]
 
 
 def _browse(where: str, params: list[Any], *, offset: int, limit: int) -> tuple[list[Hit], int]:
     """Filters without words: newest first, snippets from the start of the text."""
-    inner = f"SELECT d.id FROM search_document d WHERE {where}"
-    total = _count(inner, params)
-    rows = _rows(
-        f"SELECT {COLUMNS}, 0.0, d.title, substr(d.body, 1, 240) FROM search_document d"
-        f" WHERE {where} ORDER BY d.created_at DESC, d.id DESC LIMIT %s OFFSET %s",
-        [*params, limit, offset],
+    total, page = _page(
+        f"SELECT {COLUMNS}, 0.0 AS score, d.title AS marked, substr(d.body, 1, 240) AS opening"
+        f" FROM search_document d WHERE {where}"
+        f" ORDER BY d.created_at DESC, d.id DESC LIMIT {NEWEST_MATCHES}",
+        params,
+        "created_at DESC, id DESC",
+        offset=offset,
+        limit=limit,
     )
-    return [_hit(r) for r in rows], total
+    return [_hit(r) for r in page], total
 
 
 # Recent work ranks a little higher: up to +25 % for today, fading over years.
@@ -210,25 +291,59 @@ POSTGRES_RECENCY = "(1.0 + 0.25 / (1.0 + extract(epoch FROM (now() - d.created_a
 
 
 def _search_sqlite(
-    query: Query, where: str, params: list[Any], *, offset: int, limit: int
+    query: Query, tags: list[str], where: str, params: list[Any], *, offset: int, limit: int
 ) -> tuple[list[Hit], int]:
-    match = fts5_match(query)
-    base = (
-        "FROM search_fts JOIN search_document d ON d.id = search_fts.rowid"
-        f" WHERE search_fts MATCH %s AND {where}"
+    """Words and tags through FTS5, newest first (see migration 0004), then ranked.
+
+    FTS5 hands matches over in rowid order, which is creation order, so the
+    newest NEWEST_MATCHES that pass the filters are found without reading
+    the rest, and BM25 is computed for those only. Without words, the
+    newest come first.
+    """
+    words = f"{{title body}} : ({fts5_match(query)})" if query.has_text else ""
+    match = " AND ".join(filter(None, [words, *tags]))
+    key_range, range_params = _key_range(query)
+    score = f"-bm25(search_fts, 4.0, 1.0, 0.0) * d.boost * {SQLITE_RECENCY}"
+    newest = (
+        f"SELECT {COLUMNS}, {score if query.has_text else '0.0'} AS score,"
+        " search_fts.rowid AS fts_key, substr(d.body, 1, 240) AS opening"
+        # CROSS JOIN keeps FTS5 as the outer loop: led by an index on the
+        # documents instead, it would run the MATCH once per document.
+        f" FROM search_fts CROSS JOIN search_document d ON d.id = search_fts.rowid & {ID_MASK}"
+        f" WHERE search_fts MATCH %s{key_range} AND {where}"
+        f" ORDER BY search_fts.rowid DESC LIMIT {NEWEST_MATCHES}"
     )
-    total = _count(f"SELECT d.id {base}", [match, *params])
-    if not total:
-        return [], 0
-    # bm25() is negative (lower is better), so boosts multiply it further down.
-    rows = _rows(
-        f"SELECT {COLUMNS}, -bm25(search_fts, 4.0, 1.0) * d.boost * {SQLITE_RECENCY} AS score,"
-        f" highlight(search_fts, 0, char(2), char(3)),"
-        f" snippet(search_fts, 1, char(2), char(3), '…', {SNIPPET_WORDS})"
-        f" {base} ORDER BY score DESC LIMIT %s OFFSET %s",
-        [match, *params, limit, offset],
-    )
-    return [_hit(r) for r in rows], total
+    total, page = _page(
+        newest, [match, *range_params, *params], "score DESC, fts_key DESC",
+        offset=offset, limit=limit,
+    )  # fmt: skip
+    marks: dict[int, tuple[str, str]] = {}
+    if page and query.has_text:
+        # Highlights need FTS5's view of each row: only the page's rows get them.
+        keys = [r[12] for r in page]
+        marks = {
+            int(key): (title, snippet)
+            for key, title, snippet in _rows(
+                "SELECT rowid, highlight(search_fts, 0, char(2), char(3)),"
+                f" snippet(search_fts, 1, char(2), char(3), '…', {SNIPPET_WORDS})"
+                " FROM search_fts WHERE search_fts MATCH %s"
+                f" AND rowid IN ({', '.join(['%s'] * len(keys))})",
+                [match, *keys],
+            )
+        }
+    return [_hit((*r[:12], *marks.get(r[12], (r[6], r[13])))) for r in page], total
+
+
+def _key_range(query: Query) -> tuple[str, list[Any]]:
+    """Dates as a range of search_fts rowids (creation second * 2**31 + id)."""
+    clauses, params = "", []
+    if query.after:
+        clauses += " AND search_fts.rowid >= %s"
+        params.append(max(0, int(_day(query.after).timestamp())) * (ID_MASK + 1))
+    if query.before:
+        clauses += " AND search_fts.rowid <= %s"
+        params.append((max(0, int(_day(query.before, end=True).timestamp())) + 1) * (ID_MASK + 1))
+    return clauses, params
 
 
 HEADLINE = (
@@ -240,29 +355,45 @@ HEADLINE = (
 def _search_postgres(
     query: Query, where: str, params: list[Any], *, offset: int, limit: int
 ) -> tuple[list[Hit], int]:
+    """Words through the GIN index; the newest NEWEST_MATCHES matches are ranked.
+
+    The planner walks the newest-first index while a word is common and takes
+    every match from the GIN index while it is rare, so either way a query
+    reads about a thousand rows at most, not every match.
+    """
     included, excluded = websearch_strings(query)
-    # An empty exclusion query matches nothing, so NOT (...) keeps everything.
-    cte = (
-        "WITH q AS (SELECT websearch_to_tsquery('english', %s) AS inc,"
-        " websearch_to_tsquery('english', %s) AS exc)"
+    # Not materialized, so the planner sees the words and can estimate how
+    # common they are. An empty exclusion query matches nothing, so NOT (...)
+    # keeps everything.
+    words = (
+        "(SELECT websearch_to_tsquery('english', %s) AS inc,"
+        " websearch_to_tsquery('english', %s) AS exc) AS q"
     )
-    base = (
-        f"FROM search_document d, q WHERE d.vector @@ q.inc AND NOT (d.vector @@ q.exc) AND {where}"
+    total, page = _page(
+        f"SELECT {COLUMNS}, ts_rank_cd(d.vector, q.inc, 1) * d.boost * {POSTGRES_RECENCY}"
+        " AS score"
+        f" FROM search_document d, {words}"
+        f" WHERE d.vector @@ q.inc AND NOT (d.vector @@ q.exc) AND {where}"
+        f" ORDER BY d.created_at DESC, d.id DESC LIMIT {NEWEST_MATCHES}",
+        [included, excluded, *params],
+        "score DESC, id",
+        offset=offset,
+        limit=limit,
     )
-    total = _count(f"SELECT d.id {base}", [included, excluded, *params], prefix=cte)
-    if not total:
-        return [], 0
+    if not page:
+        return [], total
     # Headlines are costly, so only the page's rows get them.
-    rows = _rows(
-        f"{cte} SELECT page.*, ts_headline('english', page.title, q.inc, %s),"
-        " ts_headline('english', page.body, q.inc, %s) FROM ("
-        f"  SELECT {COLUMNS}, ts_rank_cd(d.vector, q.inc, 1) * d.boost * {POSTGRES_RECENCY}"
-        f"  AS score, d.body {base} ORDER BY score DESC, d.id LIMIT %s OFFSET %s"
-        ") AS page, q ORDER BY page.score DESC, page.id",
-        [included, excluded, "HighlightAll=true, " + HEADLINE, HEADLINE, *params, limit, offset],
-    )
-    # The inner SELECT carries body for the headline; drop it from the row.
-    return [_hit(r[:12] + r[13:]) for r in rows], total
+    ids = [r[0] for r in page]
+    marks = {
+        row_id: (title, body)
+        for row_id, title, body in _rows(
+            "SELECT d.id, ts_headline('english', d.title, q.inc, %s),"
+            f" ts_headline('english', d.body, q.inc, %s) FROM search_document d, {words}"
+            " WHERE d.id = ANY(%s)",
+            ["HighlightAll=true, " + HEADLINE, HEADLINE, included, excluded, ids],
+        )
+    }
+    return [_hit((*r[:12], *marks.get(r[0], (r[6], "")))) for r in page], total
 
 
 def lexical_cases(
