@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from commonplace.accounts.models import User
 from commonplace.communities.models import Community
-from commonplace.discussions.models import Thread, ThreadKind
+from commonplace.discussions.models import Post, Thread, ThreadKind
 from commonplace.repertoire.models import (
     Endorsement,
     Entry,
@@ -16,6 +16,22 @@ from commonplace.repertoire.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def _assert_fully_indexed() -> None:
+    """Every thread, reply, entry and person is searchable, and every case embedded."""
+    from commonplace.search.models import DocType, Document
+
+    expected = {
+        DocType.THREAD: Thread.objects.filter(deleted_at__isnull=True).count(),
+        DocType.REPLY: Post.objects.filter(
+            is_opening=False, deleted_at__isnull=True, thread__deleted_at__isnull=True
+        ).count(),
+        DocType.ENTRY: Entry.objects.filter(deleted_at__isnull=True).count(),
+        DocType.MEMBER: User.objects.filter(is_active=True).count(),
+    }
+    assert {t: Document.objects.filter(doc_type=t).count() for t in expected} == expected
+    assert not Document.objects.filter(embedding_pending=True).exists()
 
 
 def _repertoire_state():
@@ -34,6 +50,7 @@ def _repertoire_state():
 
 def test_demo_loads_a_realistic_constellation_and_is_safe_to_run_twice():
     call_command("demo")
+    _assert_fully_indexed()
     threads = Thread.objects.all()
     assert Community.objects.count() >= 5
     assert {"public", "members", "private"} <= set(
@@ -95,3 +112,4 @@ def test_demo_loads_a_realistic_constellation_and_is_safe_to_run_twice():
     Entry.objects.filter(community__slug="field-service").delete()
     call_command("demo")
     assert _repertoire_state() == repertoire
+    _assert_fully_indexed()

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from commonplace.demo.load import load_demo
-from commonplace.search.indexing import embed_pending
+from commonplace.search.indexing import deferred, rebuild
 
 
 class Command(BaseCommand):
@@ -20,11 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7, help="Random seed (default 7).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        added = load_demo(log=self.stdout.write, seed=options["seed"])
-        # Similar-case search needs every case's embedding; compute them in bulk now.
-        embedded = embed_pending()
-        if embedded:
-            self.stdout.write(f"{embedded} cases embedded for similar-case search.")
+        # As the importers do: indexing every write of a bulk load, and
+        # embedding after each commit, cost more than one rebuild at the end.
+        with deferred():
+            added = load_demo(log=self.stdout.write, seed=options["seed"])
+        if added:
+            # Also embeds every case, in bulk, for similar-case search.
+            counts = rebuild()
+            self.stdout.write(f"Search index rebuilt: {sum(counts.values())} documents.")
         self.stdout.write(
             self.style.SUCCESS(f"Demo ready: {added} communities added or completed.")
             if added
