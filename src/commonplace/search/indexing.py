@@ -279,8 +279,29 @@ def embedding_text(title: str, body: str) -> str:
     return f"{title}. {body[:EMBED_CHARS]}"
 
 
-def embed_pending(limit: int | None = None) -> int:
-    """Compute the embeddings still pending, in batches; returns how many."""
+def embed_fresh(community_ids: list[int]) -> int:
+    """Embed the few cases of `community_ids` still waiting for their embedding.
+
+    A similar-case query calls this, so a case written a moment ago is found
+    by meaning too. A backlog (an import without embeddings, an interrupted
+    reindex) is left to `embed_pending()` in bulk: encoding a batch of it in
+    every query would make each one slow until the backlog is gone.
+    """
+    ids = list(
+        Document.objects.filter(embedding_pending=True, community_id__in=community_ids)
+        .order_by("community_id", "id")
+        .values_list("id", flat=True)[: EMBED_AFTER_COMMIT + 1]
+    )
+    if len(ids) > EMBED_AFTER_COMMIT:
+        return 0
+    return embed_pending(ids=ids) if ids else 0
+
+
+def embed_pending(limit: int | None = None, *, ids: list[int] | None = None) -> int:
+    """Compute the embeddings still pending (of `ids`, if given), in batches; returns how many."""
+    pending = Document.objects.filter(embedding_pending=True)
+    if ids is not None:
+        pending = pending.filter(pk__in=ids)
     done = 0
     # Identical texts (templated posts, cross-posted questions) are encoded once.
     known: dict[str, np.ndarray] = {}
@@ -288,9 +309,9 @@ def embed_pending(limit: int | None = None) -> int:
         size = EMBED_BATCH if limit is None else min(EMBED_BATCH, limit - done)
         batch = [
             (doc_id, embedding_text(title, body))
-            for doc_id, title, body in Document.objects.filter(embedding_pending=True)
-            .order_by("id")
-            .values_list("id", "title", "body")[:size]
+            for doc_id, title, body in pending.order_by("id").values_list("id", "title", "body")[
+                :size
+            ]
         ]
         if not batch:
             break

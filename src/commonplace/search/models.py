@@ -71,6 +71,12 @@ class Document(models.Model):
                 condition=models.Q(embedding_pending=True),
                 name="search_doc_pending_idx",
             ),
+            # A query's catch-up looks for its own communities' pending cases.
+            models.Index(
+                fields=["community", "id"],
+                condition=models.Q(embedding_pending=True),
+                name="search_doc_pending_scope_idx",
+            ),
         ]
 
     def __str__(self) -> str:

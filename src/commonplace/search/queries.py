@@ -23,7 +23,7 @@ from commonplace.repertoire.models import EntryKind
 from commonplace.search import engine
 from commonplace.search.embedding import get_encoder
 from commonplace.search.engine import MARK_END, MARK_START, Hit, Scope
-from commonplace.search.indexing import EMBED_AFTER_COMMIT, embed_pending, embedding_text
+from commonplace.search.indexing import embed_fresh, embedding_text
 from commonplace.search.models import DocType, Document
 from commonplace.search.semantic import store
 from commonplace.search.syntax import Query, parse
@@ -236,7 +236,7 @@ def rank_cases(
     """
     # Cases written a moment ago count too; a backlog (an interrupted bulk
     # job) is left to its own run rather than to someone's keystrokes.
-    embed_pending(limit=EMBED_AFTER_COMMIT)
+    embed_fresh(community_ids)
     lexical = engine.lexical_cases(
         keywords(f"{title} {body}", limit=QUERY_KEYWORDS), community_ids=community_ids, limit=limit
     )

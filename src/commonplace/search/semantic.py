@@ -63,14 +63,17 @@ class VectorStore:
         if latest["m"] is None or (self._seen is not None and latest["m"] <= self._seen):
             return
         with self._lock:
-            rows = Document.objects.filter(doc_type__in=CASE_TYPES, embedded_at__isnull=False)
+            rows = Document.objects.filter(embedded_at__isnull=False)
             if self._seen is not None:
+                # Only by time: with the type in the filter too, SQLite walked
+                # every case through the type index instead of the few new rows.
                 rows = rows.filter(embedded_at__gt=self._seen)
-            for doc_id, community_id, blob in rows.values_list(
-                "id", "community_id", "embedding"
+            for doc_id, doc_type, community_id, blob in rows.values_list(
+                "id", "doc_type", "community_id", "embedding"
             ).iterator(chunk_size=2000):
-                vector = np.frombuffer(blob, dtype=np.float32)  # type: ignore[arg-type]
-                self._put(doc_id, community_id, vector)
+                if doc_type in CASE_TYPES:
+                    vector = np.frombuffer(blob, dtype=np.float32)  # type: ignore[arg-type]
+                    self._put(doc_id, community_id, vector)
             self._seen = latest["m"]
 
     def _put(self, doc_id: int, community_id: int, vector: np.ndarray) -> None:
