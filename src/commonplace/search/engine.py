@@ -397,35 +397,51 @@ def _search_postgres(
 
 
 def lexical_cases(
-    words: list[str], *, community_ids: list[int], limit: int
+    words: list[str], *, community_ids: list[int], limit: int, before: datetime | None = None
 ) -> list[tuple[int, float]]:
-    """BM25-style ranking of threads and entries for a bag of words (any may match)."""
+    """BM25-style ranking of threads and entries for a bag of words (any may match).
+
+    `before` keeps cases written before that moment only.
+    """
     if not words or not community_ids:
         return []
     marks = ", ".join(["%s"] * len(community_ids))
+    moment = [] if before is None else [connection.ops.adapt_datetimefield_value(before)]
     if connection.vendor == "postgresql":
         tsquery = " | ".join(f"'{w}'" for w in words)
         sql = (
             "SELECT d.id, ts_rank(d.vector, q) AS score"
             " FROM search_document d, to_tsquery('english', %s) AS q"
             f" WHERE d.doc_type IN ('thread', 'entry') AND d.vector @@ q"
-            f" AND d.community_id IN ({marks}) ORDER BY score DESC, d.id LIMIT %s"
+            f" AND d.community_id IN ({marks}){' AND d.created_at < %s' if moment else ''}"
+            " ORDER BY score DESC, d.id LIMIT %s"
         )
-        params: list[Any] = [tsquery, *community_ids, limit]
+        params: list[Any] = [tsquery, *community_ids, *moment, limit]
     else:
         # search_case_fts rowids are community_id * 2**32 + document id
         # (migration 0004): each community is one range FTS5 seeks to.
         match = " OR ".join(_fts5_string([w]) for w in words)
+        earlier = (
+            " AND (SELECT created_at FROM search_document"
+            f" WHERE id = search_case_fts.rowid & {CASE_KEY - 1}) < %s"
+            if moment
+            else ""
+        )
         ranges = " UNION ALL ".join(
-            "SELECT rowid & 4294967295, -bm25(search_case_fts, 2.0, 1.0) FROM search_case_fts"
-            " WHERE search_case_fts MATCH %s AND rowid BETWEEN %s AND %s"
+            f"SELECT rowid & {CASE_KEY - 1}, -bm25(search_case_fts, 2.0, 1.0) FROM search_case_fts"
+            f" WHERE search_case_fts MATCH %s AND rowid BETWEEN %s AND %s{earlier}"
             for _ in community_ids
         )
         sql = f"SELECT * FROM ({ranges}) ORDER BY 2 DESC, 1 LIMIT %s"
         params = [
             value
             for community_id in community_ids
-            for value in (match, community_id * CASE_KEY, (community_id + 1) * CASE_KEY - 1)
+            for value in (
+                match,
+                community_id * CASE_KEY,
+                (community_id + 1) * CASE_KEY - 1,
+                *moment,
+            )
         ]
         params.append(limit)
     return [(int(i), float(s)) for i, s in _rows(sql, params)]

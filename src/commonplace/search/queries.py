@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -229,27 +230,33 @@ def rank_cases(
     community_ids: list[int],
     limit: int = CANDIDATES,
     vector: np.ndarray | None = None,
+    before: datetime | None = None,
 ) -> tuple[list[int], dict[int, float]]:
     """Hybrid ranking of cases (lexical and semantic, fused), with cosine similarities.
 
     `vector` is the text's embedding when it is already stored (a thread's own).
+    `before` keeps cases written before that moment only (for evaluations
+    that replay a community's history).
     """
     # Cases written a moment ago count too; a backlog (an interrupted bulk
     # job) is left to its own run rather than to someone's keystrokes.
     embed_fresh(community_ids)
     lexical = engine.lexical_cases(
-        keywords(f"{title} {body}", limit=QUERY_KEYWORDS), community_ids=community_ids, limit=limit
+        keywords(f"{title} {body}", limit=QUERY_KEYWORDS),
+        community_ids=community_ids,
+        limit=limit,
+        before=before,
     )
     if vector is None:
         # The start of a draft says what it is about; encoding cost grows with
         # its length, so long drafts are cut (about 150 word pieces).
         vector = get_encoder().encode([embedding_text(title, body)[:QUERY_EMBED_CHARS]])[0]
-    semantic = store.nearest(vector, community_ids=community_ids, limit=limit)
+    semantic = store.nearest(vector, community_ids=community_ids, limit=limit, before=before)
     ids = [doc_id for doc_id, _ in semantic]
     if Document.objects.filter(id__in=ids).count() < len(ids):
         # Cases were deleted or the index rebuilt since the store loaded: start over.
         store.reset()
-        semantic = store.nearest(vector, community_ids=community_ids, limit=limit)
+        semantic = store.nearest(vector, community_ids=community_ids, limit=limit, before=before)
     return fuse([lexical, semantic]), dict(semantic)
 
 

@@ -34,6 +34,7 @@ class VectorStore:
     def reset(self) -> None:
         self._ids = np.zeros(0, dtype=np.int64)
         self._communities = np.zeros(0, dtype=np.int64)
+        self._created = np.zeros(0, dtype=np.float64)  # epoch seconds, for `before`
         self._matrix = np.zeros((0, DIM), dtype=np.float32)
         self._size = 0
         self._row_of: dict[int, int] = {}
@@ -49,8 +50,12 @@ class VectorStore:
             return
         # Doubling keeps appends cheap when cases arrive one at a time.
         capacity = max(needed, 2 * len(self._ids), 1024)
-        for name in ("_ids", "_communities"):
-            grown = np.zeros(capacity, dtype=np.int64)
+        for name, dtype in (
+            ("_ids", np.int64),
+            ("_communities", np.int64),
+            ("_created", np.float64),
+        ):
+            grown = np.zeros(capacity, dtype=dtype)
             grown[: self._size] = getattr(self, name)[: self._size]
             setattr(self, name, grown)
         matrix = np.zeros((capacity, DIM), dtype=np.float32)
@@ -68,15 +73,15 @@ class VectorStore:
                 # Only by time: with the type in the filter too, SQLite walked
                 # every case through the type index instead of the few new rows.
                 rows = rows.filter(embedded_at__gt=self._seen)
-            for doc_id, doc_type, community_id, blob in rows.values_list(
-                "id", "doc_type", "community_id", "embedding"
+            for doc_id, doc_type, community_id, created, blob in rows.values_list(
+                "id", "doc_type", "community_id", "created_at", "embedding"
             ).iterator(chunk_size=2000):
                 if doc_type in CASE_TYPES:
                     vector = np.frombuffer(blob, dtype=np.float32)  # type: ignore[arg-type]
-                    self._put(doc_id, community_id, vector)
+                    self._put(doc_id, community_id, created.timestamp(), vector)
             self._seen = latest["m"]
 
-    def _put(self, doc_id: int, community_id: int, vector: np.ndarray) -> None:
+    def _put(self, doc_id: int, community_id: int, created: float, vector: np.ndarray) -> None:
         row = self._row_of.get(doc_id)
         if row is None:
             self._grow(self._size + 1)
@@ -85,6 +90,7 @@ class VectorStore:
             self._row_of[doc_id] = row
         self._ids[row] = doc_id
         self._communities[row] = community_id
+        self._created[row] = created
         self._matrix[row] = vector
         index = self._ann.get(community_id)
         if index is not None:
@@ -93,21 +99,32 @@ class VectorStore:
             index.add(doc_id, vector)
 
     def nearest(
-        self, vector: np.ndarray, *, community_ids: list[int], limit: int
+        self,
+        vector: np.ndarray,
+        *,
+        community_ids: list[int],
+        limit: int,
+        before: datetime | None = None,
     ) -> list[tuple[int, float]]:
-        """The `limit` most similar cases of `community_ids`, by cosine similarity."""
+        """The `limit` most similar cases of `community_ids`, by cosine similarity.
+
+        `before` keeps cases written before that moment only (exactly, so
+        without the ANN index): what was known then, for evaluations.
+        """
         self.refresh()
         found: list[tuple[int, float]] = []
         for community_id in community_ids:
-            found += self._nearest_in(vector, community_id, limit)
+            found += self._nearest_in(vector, community_id, limit, before)
         found.sort(key=lambda pair: -pair[1])
         return found[:limit]
 
     def _nearest_in(
-        self, vector: np.ndarray, community_id: int, limit: int
+        self, vector: np.ndarray, community_id: int, limit: int, before: datetime | None
     ) -> list[tuple[int, float]]:
         rows = np.flatnonzero(self._communities[: self._size] == community_id)
-        if len(rows) >= ANN_MIN_ROWS:
+        if before is not None:
+            rows = rows[self._created[rows] < before.timestamp()]
+        elif len(rows) >= ANN_MIN_ROWS:
             index = self._ann.get(community_id)
             if index is not None:
                 matches = index.search(vector, limit)
