@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -397,6 +397,12 @@ def rebuild(*, community_id: int | None = None, embed: bool = True) -> dict[str,
             counts["member"] += len(chunk)
     if embed:
         embed_pending()
+    if connection.vendor == "postgresql":
+        # Bulk changes leave the planner's statistics behind until autovacuum
+        # catches up; stale ones sent lookups for pending embeddings through
+        # every row instead of the partial index.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_document")
     return counts
 
 
