@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "commonplace.discussions",
     "commonplace.repertoire",
     "commonplace.search",
+    "commonplace.insights",
     "commonplace.imports",
     "commonplace.portability",
     "commonplace.api",
