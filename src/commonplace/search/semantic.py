@@ -21,8 +21,8 @@ from commonplace.search.models import CASE_TYPES, Document
 
 DIM = 384
 # bench/search_latency.py: exact search over 100,000 vectors takes about
-# 10-20 ms on two cores, and grows linearly (200 ms at a million); HNSW answers
-# in 2-4 ms at any of these sizes.
+# 10 ms on two cores and grows linearly (about 100 ms at a million); HNSW
+# answers in 2-3 ms at any of these sizes, but takes minutes to build.
 ANN_MIN_ROWS = 100_000
 
 
