@@ -229,9 +229,10 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     figures["filled_vectors"] = fill_vectors(Document)
     if connection.vendor == "postgresql":
         # As autovacuum would soon after a bulk load: without fresh statistics
-        # the planner still believes every case is waiting for its embedding.
+        # the planner still believes every case is waiting for its embedding,
+        # and the first query to read each page would mark its rows visible.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE search_document")
+            cursor.execute("VACUUM (ANALYZE) search_document")
     membership = (
         Membership.objects.filter(status="active", community__visibility="private")
         .select_related("community", "user")

@@ -1,9 +1,10 @@
 """Similar-case retrieval quality and speed on a Stack Exchange dump.
 
     .venv/bin/python bench/similar_cases.py --stackexchange DIR [--models minilm,wordllama]
-        [--keep-db PATH] [--latency-queries 100]
+        [--keep-db PATH | --database-url URL] [--latency-queries 100]
 
-Imports the dump into a throwaway SQLite database with the project's importer
+Imports the dump into a throwaway SQLite database (or the empty PostgreSQL
+database at URL, to measure that engine's lexical ranking) with the project's importer
 (as `commonplace import stackexchange` does), computes the embeddings, then
 asks every question that has a duplicate or related question in the dump for
 its similar cases: the question's title and body in plain text is the query,
@@ -64,9 +65,12 @@ class QueryCase:
 # -- setup: database, import, embeddings --------------------------------------------------
 
 
-def setup_django(var_dir: str) -> dict[str, float]:
+def setup_django(var_dir: str, database_url: str = "") -> dict[str, float]:
     os.environ["COMMONPLACE_VAR_DIR"] = var_dir
-    os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "commonplace.settings"
     import django
     from django.core.management import call_command
@@ -592,8 +596,13 @@ def main() -> None:
     parser.add_argument("--stackexchange", type=Path, required=True, metavar="DIR")
     parser.add_argument("--models", default="minilm,wordllama", help="Encoders to compare.")
     parser.add_argument("--keep-db", type=Path, metavar="PATH", help="Copy the database here.")
+    parser.add_argument(
+        "--database-url", default="", metavar="URL", help="An empty PostgreSQL database to use."
+    )
     parser.add_argument("--latency-queries", type=int, default=100)
     options = parser.parse_args()
+    if options.keep_db and options.database_url:
+        parser.error("--keep-db copies the throwaway SQLite database; not with --database-url")
     folder: Path = options.stackexchange.resolve()
     models = [m.strip() for m in options.models.split(",") if m.strip()]
     overall = time.perf_counter()
@@ -601,7 +610,10 @@ def main() -> None:
     figures: dict[str, Any] = {"dataset": folder.name, "models": models}
 
     with tempfile.TemporaryDirectory(prefix="commonplace-similar-") as tmp:
-        timings = setup_django(tmp)
+        timings = setup_django(tmp, options.database_url)
+        from django.db import connection
+
+        figures["database"] = connection.vendor
         from commonplace.imports.stackexchange import DumpError
         from commonplace.search.embedding import get_encoder
         from commonplace.search.queries import CANDIDATES, CLOSE_SIMILARITY

@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 
 from commonplace.discussions.actions import delete_thread, edit_thread
+from commonplace.search import pgstats
 from commonplace.search.engine import lexical_cases
 from commonplace.search.models import DocType, Document
 from tests.factories import add_member, make_community, make_reply, make_thread, make_user
@@ -85,3 +86,44 @@ def test_the_sqlite_case_index_holds_cases_only(two) -> None:  # type: ignore[no
         cursor.execute("SELECT count(*) FROM search_case_fts")
         indexed = cursor.fetchone()[0]
     assert indexed == Document.objects.filter(doc_type__in=["thread", "entry"]).count() == 2
+
+
+@pytest.fixture
+def fresh_statistics():  # type: ignore[no-untyped-def]
+    """Word statistics as ANALYZE makes them (PostgreSQL), not as an earlier test left them."""
+
+    def analyze() -> None:
+        pgstats.forget()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE search_document")
+
+    yield analyze
+    pgstats.forget()
+
+
+def test_a_rare_shared_word_counts_more_than_a_common_one(fresh_statistics) -> None:  # type: ignore[no-untyped-def]
+    author = make_user("author")
+    brewers = make_community(slug="brewers", coordinator=author)
+    for n in range(12):
+        make_thread(brewers, author, title=f"Brewing log {n}", body="Brewing notes, brewing day")
+    kveik = make_thread(brewers, author, title="Starter question", body="Kveik at high heat")
+    fresh_statistics()
+    ranked = lexical_cases(["brewing", "kveik"], community_ids=[brewers.pk], limit=20)
+    assert ranked[0][0] == _case(kveik)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_word_shares_come_from_the_statistics(fresh_statistics) -> None:  # type: ignore[no-untyped-def]
+    author = make_user("author")
+    brewers = make_community(slug="brewers", coordinator=author)
+    for n in range(12):
+        make_thread(brewers, author, title=f"Brewing log {n}", body="Brewing notes")
+    make_thread(brewers, author, title="Starter question", body="Kveik at high heat")
+    fresh_statistics()
+    stats = pgstats.table_stats()
+    assert stats is not None and stats.rows > 0
+    assert pgstats.lexemes("Brewing kveik, and brewing") == ["brew", "kveik"]  # as indexed
+    assert stats.lexemes.share("brew") > stats.lexemes.share("kveik") > 0
+    assert stats.lexemes.share("neverseen") == stats.lexemes.floor > 0
+    assert stats.tags.share(f"cm{brewers.pk}") > 0.5  # most documents are its threads

@@ -14,9 +14,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from commonplace.communities.actions import approve_request, leave_community, request_to_join
 from commonplace.discussions.actions import reply_to_thread, start_thread
 from commonplace.search import engine, queries
-from tests.factories import add_member, make_community
+from commonplace.search.models import DocType, Document
+from tests.factories import add_member, make_community, make_user
 from tests.search.helpers import browser, found, page_text
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +92,33 @@ def test_a_moved_date_moves_the_document_in_time() -> None:
     )
     assert found("community:mashers type:thread") == [("thread", old.pk), ("thread", new.pk)]
     assert found("sparge after:2025-01-01") == [("thread", old.pk)]
+
+
+def test_member_documents_follow_their_communities() -> None:
+    """Members are tagged with their communities (0006): joins and leaves re-tag them."""
+    coordinator = make_user("coord")
+    brewers = make_community(slug="brewers", coordinator=coordinator)
+    guild = make_community(slug="guild", coordinator=coordinator, join_policy="request")
+    dana = make_user("dana", display_name="Dana Kveikfan")
+
+    def member_of() -> str:
+        return Document.objects.get(doc_type=DocType.MEMBER, object_id=dana.pk).member_of
+
+    def in_community(slug: str) -> bool:
+        page = queries.search(user=coordinator, text=f"kveikfan community:{slug} type:member")
+        return [r.hit.object_id for r in page.results] == [dana.pk]
+
+    assert member_of() == "" and not in_community("brewers")
+    add_member(brewers, dana)
+    assert member_of() == f" {brewers.pk} " and in_community("brewers")
+    pending = request_to_join(community=guild, user=dana)
+    assert member_of() == f" {brewers.pk} " and not in_community("guild")
+    approve_request(membership=pending, by=coordinator)
+    assert member_of() == f" {min(brewers.pk, guild.pk)} {max(brewers.pk, guild.pk)} "
+    assert in_community("guild") and in_community("brewers")
+    leave_community(membership=brewers.memberships.get(user=dana))
+    assert member_of() == f" {guild.pk} "
+    assert not in_community("brewers") and in_community("guild")
+    # The coordinator who created the community is tagged with it at once.
+    coordinator_doc = Document.objects.get(doc_type=DocType.MEMBER, object_id=coordinator.pk)
+    assert coordinator_doc.member_of == f" {brewers.pk} {guild.pk} "

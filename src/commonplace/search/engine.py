@@ -7,6 +7,7 @@ what a viewer may not read is never scored, counted or snippeted.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -16,6 +17,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from commonplace.search import pgstats
 from commonplace.search.models import DocType
 from commonplace.search.syntax import Query
 
@@ -77,7 +79,8 @@ COLUMNS = (
 
 
 def _subquery(qs: QuerySet[Any, Any]) -> tuple[str, list[Any]]:
-    sql, params = qs.query.sql_with_params()
+    # Unordered: a model's default ordering would sort the set for nothing.
+    sql, params = qs.order_by().query.sql_with_params()
     return sql, list(params)
 
 
@@ -102,7 +105,10 @@ def _where(query: Query, scope: Scope) -> tuple[str, list[Any]]:
         if scope.member_ids is not None:
             members_sql, member_params = _subquery(scope.member_ids)
             members = f"d.doc_type = 'member' AND d.object_id IN ({members_sql})"
-            clauses.append(f"(d.community_id = %s OR ({members}))")
+            # The community tag (filter_tags) finds both through the index;
+            # this only decides, row by row, so "+ 0" keeps PostgreSQL from
+            # also combining whole indexes to satisfy it.
+            clauses.append(f"(d.community_id + 0 = %s OR ({members}))")
             params += [scope.community_id, *member_params]
         else:
             clauses.append("d.community_id = %s")
@@ -169,8 +175,8 @@ def filter_tags(query: Query, scope: Scope) -> list[tuple[str, ...]]:
     if query.topic and TOKEN.fullmatch(query.topic):
         groups.append((f"tp{_tag(query.topic)}",))
     if scope.community_id is not None and scope.community_id > 0:
-        members = ("tymember",) if scope.member_ids is not None else ()
-        groups.append((f"cm{scope.community_id}", *members))
+        # Member documents are tagged with their person's communities (0006).
+        groups.append((f"cm{scope.community_id}",))
     if scope.author_id is not None and scope.author_id > 0:
         groups.append((f"au{scope.author_id}",))
     groups.extend((FLAG_TAGS[flag],) for flag in sorted(query.flags))
@@ -248,7 +254,7 @@ def search(query: Query, scope: Scope, *, offset: int, limit: int) -> tuple[list
         tags_sql, tag_params = _postgres_tags(groups)
         where, params = where + tags_sql, params + tag_params
         if query.has_text:
-            return _search_postgres(query, where, params, offset=offset, limit=limit)
+            return _search_postgres(query, groups, where, params, offset=offset, limit=limit)
     return _browse(where, params, offset=offset, limit=limit)
 
 
@@ -352,14 +358,63 @@ HEADLINE = (
 )
 
 
+# How a PostgreSQL search reads its matches (_postgres_plan). Reading a match
+# through the GIN index costs a random heap read; walking the newest-first
+# index costs a sequential one per document passed, matching or not. A word
+# held by few documents is read through the GIN index; one held by very many
+# is walked (its newest thousand come soon); in between, either would read
+# tens of thousands of rows, so the GIN index is read for a window of recent
+# documents only, sized to hold a few times NEWEST_MATCHES.
+BITMAP_MATCHES = 15_000
+WALK_MATCHES = 60_000
+WINDOW_MARGIN = 4.0
+
+
+@dataclass(frozen=True)
+class Plan:
+    walk: bool = True  # let the planner walk the newest-first index
+    since: datetime | None = None  # read matches written after this only
+
+
+def _postgres_plan(query: Query, groups: list[tuple[str, ...]]) -> Plan:
+    """How to read the matches of `query`, from how many the statistics expect.
+
+    The planner's own choice goes wrong in the middle: it walks the
+    newest-first index for words that turn out to be rarer among recent or
+    readable documents than it thought, passing hundreds of thousands.
+    """
+    stats = pgstats.table_stats()
+    if stats is None:
+        return Plan()
+    found = pgstats.lexemes(" ".join([*query.terms, *(w for p in query.phrases for w in p)]))
+    if not found:
+        return Plan()
+    # Every word must match: the rarest bounds the matches. Tag groups are
+    # taken as independent of the words and of each other.
+    share = min(stats.lexemes.share(lexeme) for lexeme in found)
+    for group in groups:
+        share *= min(1.0, sum(stats.tags.share(tag) for tag in group))
+    matches = share * stats.rows
+    if matches >= WALK_MATCHES:
+        return Plan()
+    if matches <= BITMAP_MATCHES:
+        return Plan(walk=False)
+    return Plan(walk=False, since=stats.newest_since(WINDOW_MARGIN * NEWEST_MATCHES / matches))
+
+
 def _search_postgres(
-    query: Query, where: str, params: list[Any], *, offset: int, limit: int
+    query: Query,
+    groups: list[tuple[str, ...]],
+    where: str,
+    params: list[Any],
+    *,
+    offset: int,
+    limit: int,
 ) -> tuple[list[Hit], int]:
     """Words through the GIN index; the newest NEWEST_MATCHES matches are ranked.
 
-    The planner walks the newest-first index while a word is common and takes
-    every match from the GIN index while it is rare, so either way a query
-    reads about a thousand rows at most, not every match.
+    _postgres_plan decides how the matches are read, so that a query reads
+    a few thousand rows at most, not every match.
     """
     included, excluded = websearch_strings(query)
     # Not materialized, so the planner sees the words and can estimate how
@@ -369,17 +424,29 @@ def _search_postgres(
         "(SELECT websearch_to_tsquery('english', %s) AS inc,"
         " websearch_to_tsquery('english', %s) AS exc) AS q"
     )
-    total, page = _page(
-        f"SELECT {COLUMNS}, ts_rank_cd(d.vector, q.inc, 1) * d.boost * {POSTGRES_RECENCY}"
-        " AS score"
-        f" FROM search_document d, {words}"
-        f" WHERE d.vector @@ q.inc AND NOT (d.vector @@ q.exc) AND {where}"
-        f" ORDER BY d.created_at DESC, d.id DESC LIMIT {NEWEST_MATCHES}",
-        [included, excluded, *params],
-        "score DESC, id",
-        offset=offset,
-        limit=limit,
-    )
+
+    def newest(plan: Plan) -> tuple[int, list[tuple[Any, ...]]]:
+        window = "" if plan.since is None else " AND d.created_at > %s"
+        # Sorting by an expression the newest-first index does not hold
+        # keeps the planner from walking it.
+        created = "d.created_at" if plan.walk else "d.created_at + interval '0 s'"
+        return _page(
+            f"SELECT {COLUMNS}, ts_rank_cd(d.vector, q.inc, 1) * d.boost * {POSTGRES_RECENCY}"
+            " AS score"
+            f" FROM search_document d, {words}"
+            f" WHERE d.vector @@ q.inc AND NOT (d.vector @@ q.exc) AND {where}{window}"
+            f" ORDER BY {created} DESC, d.id DESC LIMIT {NEWEST_MATCHES}",
+            [included, excluded, *params, *([] if plan.since is None else [plan.since])],
+            "score DESC, id",
+            offset=offset,
+            limit=limit,
+        )
+
+    plan = _postgres_plan(query, groups)
+    total, page = newest(plan)
+    if plan.since is not None and total < NEWEST_MATCHES:
+        # Fewer matches in the window than are ranked: older ones count too.
+        total, page = newest(Plan(walk=False))
     if not page:
         return [], total
     # Headlines are costly, so only the page's rows get them.
@@ -396,6 +463,85 @@ def _search_postgres(
     return [_hit((*r[:12], *marks.get(r[0], (r[6], "")))) for r in page], total
 
 
+# A word in more than this share of documents says little about which case is
+# alike, and each document holding it would be read and scored: the rarest
+# words of a draft are kept while their shares add up to at most this.
+CASE_WORDS_SHARE = 0.5
+# A match in the title counts this many times one in the body (as SQLite's bm25
+# weights in lexical_cases).
+TITLE_WEIGHT = 2.0
+
+
+def _tsquery_lexeme(lexeme: str, weight: str = "") -> str:
+    return (
+        "'"
+        + lexeme.replace("\\", "\\\\").replace("'", "''")
+        + "'"
+        + (f":{weight}" if weight else "")
+    )
+
+
+def _telling_words(lexemes: list[str], stats: pgstats.TableStats | None) -> list[tuple[str, float]]:
+    """The rarest of `lexemes` while their shares add up to CASE_WORDS_SHARE, with weights.
+
+    A word's weight is log(1 / share), as BM25's inverse document frequency.
+    Before the first ANALYZE every word is kept and counts the same.
+    """
+    if stats is None:
+        return [(lexeme, 1.0) for lexeme in lexemes]
+    kept: list[tuple[str, float]] = []
+    total = 0.0
+    for lexeme in sorted(lexemes, key=lambda x: (stats.lexemes.share(x), x)):
+        share = stats.lexemes.share(lexeme)
+        if kept and total + share > CASE_WORDS_SHARE:
+            break
+        total += share
+        kept.append((lexeme, math.log(1.0 / share)))
+    return kept
+
+
+def _postgres_cases(
+    words: list[str], marks: str, moment: list[Any], community_ids: list[int], limit: int
+) -> tuple[str, list[Any]]:
+    """BM25's idea on PostgreSQL: rare shared words count most, a title match double.
+
+    ts_rank knows nothing of how rare a word is, so a draft's common words
+    would outrank its telling ones; and every case holding any of them would
+    be read. The words' shares in the index (pgstats) give both the weights
+    and which words are worth reading cases for.
+    """
+    found = pgstats.lexemes(" ".join(words))
+    if not found:
+        return "", []
+    kept = _telling_words(found, pgstats.table_stats())
+    score = " + ".join(
+        "(CASE WHEN d.vector @@ %s::tsquery THEN %s WHEN d.vector @@ %s::tsquery THEN %s"
+        " ELSE 0.0 END)"
+        for _ in kept
+    )
+    weights = [
+        value
+        for lexeme, idf in kept
+        for value in (
+            _tsquery_lexeme(lexeme, "A"),
+            TITLE_WEIGHT * idf,
+            _tsquery_lexeme(lexeme),
+            idf,
+        )
+    ]
+    sql = (
+        # Long cases hold more words by chance: scores are divided by their
+        # length relative to the candidates' average (BM25 does much the same).
+        f"SELECT d.id, ({score}) / (1.0 + length(d.vector) / avg(length(d.vector)) OVER ())"
+        " AS score FROM search_document d"
+        " WHERE d.doc_type IN ('thread', 'entry') AND d.vector @@ %s::tsquery"
+        f" AND d.community_id IN ({marks}){' AND d.created_at < %s' if moment else ''}"
+        " ORDER BY score DESC, d.id LIMIT %s"
+    )
+    any_word = " | ".join(_tsquery_lexeme(lexeme) for lexeme, _ in kept)
+    return sql, [*weights, any_word, *community_ids, *moment, limit]
+
+
 def lexical_cases(
     words: list[str], *, community_ids: list[int], limit: int, before: datetime | None = None
 ) -> list[tuple[int, float]]:
@@ -408,15 +554,9 @@ def lexical_cases(
     marks = ", ".join(["%s"] * len(community_ids))
     moment = [] if before is None else [connection.ops.adapt_datetimefield_value(before)]
     if connection.vendor == "postgresql":
-        tsquery = " | ".join(f"'{w}'" for w in words)
-        sql = (
-            "SELECT d.id, ts_rank(d.vector, q) AS score"
-            " FROM search_document d, to_tsquery('english', %s) AS q"
-            f" WHERE d.doc_type IN ('thread', 'entry') AND d.vector @@ q"
-            f" AND d.community_id IN ({marks}){' AND d.created_at < %s' if moment else ''}"
-            " ORDER BY score DESC, d.id LIMIT %s"
-        )
-        params: list[Any] = [tsquery, *community_ids, *moment, limit]
+        sql, params = _postgres_cases(words, marks, moment, community_ids, limit)
+        if not sql:
+            return []
     else:
         # search_case_fts rowids are community_id * 2**32 + document id
         # (migration 0004): each community is one range FTS5 seeks to.

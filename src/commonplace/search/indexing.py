@@ -27,10 +27,11 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from commonplace.accounts.models import User
-from commonplace.communities.models import Membership
+from commonplace.communities.models import Membership, MembershipStatus
 from commonplace.core.models import Activity, Verb
 from commonplace.discussions.models import Post, Thread
 from commonplace.repertoire.models import Entry, Maturity
+from commonplace.search import pgstats
 from commonplace.search.embedding import get_encoder
 from commonplace.search.models import DocType, Document
 from commonplace.search.text import plain_text, printable
@@ -43,6 +44,8 @@ EMBED_BATCH = 64
 KNOWN_TEXTS_MAX = 20_000
 
 ANSWER_VERBS = {Verb.ANSWER_ACCEPTED, Verb.ANSWER_UNACCEPTED}
+# Recorded just before their membership is deleted.
+MEMBERSHIP_ENDS = {Verb.MEMBER_LEFT, Verb.MEMBER_DENIED, Verb.INVITATION_DECLINED}
 # Writes after a request embed a few cases at once; bulk work calls
 # embed_pending() itself.
 EMBED_AFTER_COMMIT = 16
@@ -79,9 +82,14 @@ def boost(*, resolved: bool, helpful: int, maturity: str = "") -> float:
     return value
 
 
-def _topics(slugs: Iterable[str]) -> str:
-    joined = " ".join(sorted(slugs))
+def _spaced(values: Iterable[object]) -> str:
+    """Values between spaces (" a b "), so that one LIKE or tag rule finds each."""
+    joined = " ".join(str(v) for v in values)
     return f" {joined} " if joined else ""
+
+
+def _topics(slugs: Iterable[str]) -> str:
+    return _spaced(sorted(slugs))
 
 
 def _save(doc_type: str, object_id: int, *, embed: bool, **fields: object) -> None:
@@ -168,9 +176,10 @@ def _entry_fields(entry: Entry) -> dict[str, object]:
     }
 
 
-def _member_fields(user: User) -> dict[str, object]:
+def _member_fields(user: User, communities: Iterable[int]) -> dict[str, object]:
     about = [user.bio, user.org_unit, user.location, *user.skills, *user.interests]
     return {
+        "member_of": _spaced(sorted(set(communities))),
         "community_id": None,
         "thread_id": None,
         "kind": "",
@@ -238,12 +247,21 @@ def index_entry(entry_id: int) -> None:
     _save(DocType.ENTRY, entry.pk, embed=True, **_entry_fields(entry))
 
 
-def index_member(user_id: int) -> None:
+def index_member(user_id: int, *, leaving: int | None = None) -> None:
+    """`leaving`: a membership of the user's that is being deleted."""
     user = User.objects.filter(pk=user_id).first()
     if user is None or not user.is_active:
         _delete(DocType.MEMBER, [user_id])
         return
-    _save(DocType.MEMBER, user.pk, embed=False, **_member_fields(user))
+    communities = Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+    if leaving is not None:
+        communities = communities.exclude(pk=leaving)
+    _save(
+        DocType.MEMBER,
+        user.pk,
+        embed=False,
+        **_member_fields(user, communities.values_list("community_id", flat=True)),
+    )
 
 
 def on_activity(activity: Activity) -> None:
@@ -265,6 +283,17 @@ def on_activity(activity: Activity) -> None:
             index_entry(target_id)
         case "user":
             index_member(target_id)
+        case "membership":
+            # Leaving records the activity before the membership goes.
+            leaving = target_id if activity.verb in MEMBERSHIP_ENDS else None
+            for user_id in Membership.objects.filter(pk=target_id).values_list(
+                "user_id", flat=True
+            ):
+                index_member(user_id, leaving=leaving)
+            return
+        case "community" if activity.verb == Verb.COMMUNITY_CREATED and activity.actor_id:
+            index_member(activity.actor_id)  # its first coordinator
+            return
         case _:
             return
     # robust: the write has committed; a failing encoder must not turn it into
@@ -390,8 +419,17 @@ def rebuild(*, community_id: int | None = None, embed: bool = True) -> dict[str,
             )
             counts["entry"] += len(chunk)
         for chunk in _chunks(list(users.values_list("id", flat=True))):
+            belongs: dict[int, list[int]] = {}
+            for user_id, community in Membership.objects.filter(
+                user_id__in=chunk, status=MembershipStatus.ACTIVE
+            ).values_list("user_id", "community_id"):
+                belongs.setdefault(user_id, []).append(community)
             Document.objects.bulk_create(
-                Document(doc_type=DocType.MEMBER, object_id=u.pk, **_member_fields(u))
+                Document(
+                    doc_type=DocType.MEMBER,
+                    object_id=u.pk,
+                    **_member_fields(u, belongs.get(u.pk, [])),
+                )
                 for u in User.objects.filter(pk__in=chunk)
             )
             counts["member"] += len(chunk)
@@ -403,6 +441,7 @@ def rebuild(*, community_id: int | None = None, embed: bool = True) -> dict[str,
         # every row instead of the partial index.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_document")
+        pgstats.forget()
     return counts
 
 

@@ -38,6 +38,11 @@ class Document(models.Model):
     body = models.TextField(blank=True)
     # Topic slugs between spaces (" hops yeast "), so one LIKE filters a topic.
     topics = models.CharField(max_length=1000, blank=True)
+    # Members only: the communities they belong to, ids between spaces (" 4 7 "),
+    # so a community filter finds its members through the tags as it finds
+    # its threads (migrations/_fulltext.py). Which members a viewer may see
+    # is still decided against the memberships themselves.
+    member_of = models.TextField(blank=True, default="")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -100,12 +100,16 @@ INDEXED_COLUMNS = (
     "title, body, doc_type, kind, community_id, author_id, is_resolved, is_answered,"
     " topics, created_at"
 )
+# From 0006: a member document is tagged with the communities it belongs to
+# (member_of, " 4 7 "), as a thread is with its own.
+MEMBER_TAGS = TAGS + " || replace(rtrim({row}member_of), ' ', ' cm')"
+MEMBER_INDEXED_COLUMNS = INDEXED_COLUMNS + ", member_of"
 
 
-def _sqlite_rows(row: str) -> tuple[str, str]:
+def _sqlite_rows(row: str, tags_sql: str = TAGS) -> tuple[str, str]:
     """The statements adding (first) and removing (second) the rows of `row` ("new.")."""
     key, case_key = TIME_KEY.format(row=row), CASE_KEY.format(row=row)
-    tags, is_case = TAGS.format(row=row), IS_CASE.format(row=row)
+    tags, is_case = tags_sql.format(row=row), IS_CASE.format(row=row)
     add = (
         f"INSERT INTO search_fts(rowid, title, body, tags)"
         f" VALUES ({key}, {row}title, {row}body, {tags});"
@@ -121,29 +125,52 @@ def _sqlite_rows(row: str) -> tuple[str, str]:
     return add, remove
 
 
+def _sqlite_view_and_triggers(tags: str, indexed: str) -> list[str]:
+    add_new, _ = _sqlite_rows("new.", tags)
+    _, remove_old = _sqlite_rows("old.", tags)
+    return [
+        "CREATE VIEW search_fts_content AS SELECT"
+        f" {TIME_KEY.format(row='')} AS fts_key, title, body, {tags.format(row='')} AS tags"
+        " FROM search_document",
+        f"CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN {add_new} END",
+        f"CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN {remove_old} END",
+        f"CREATE TRIGGER search_document_au AFTER UPDATE OF {indexed}"
+        f" ON search_document BEGIN {remove_old} {add_new} END",
+    ]
+
+
 def sqlite_keyed() -> list[str]:
     """From 0002's tables to the keyed ones, filled from the documents."""
-    add_new, _ = _sqlite_rows("new.")
-    _, remove_old = _sqlite_rows("old.")
     return [
         *SQLITE_BACKWARD,
         f"CREATE INDEX search_document_fts_key_idx ON search_document ({TIME_KEY.format(row='')})",
-        "CREATE VIEW search_fts_content AS SELECT"
-        f" {TIME_KEY.format(row='')} AS fts_key, title, body, {TAGS.format(row='')} AS tags"
-        " FROM search_document",
         f"""CREATE VIRTUAL TABLE search_fts USING fts5(
             title, body, tags, content='search_fts_content', content_rowid='fts_key',
             tokenize='{TOKENIZE}')""",
         f"CREATE VIRTUAL TABLE search_case_fts USING fts5(title, body, content='',"
         f" tokenize='{TOKENIZE}')",
-        f"CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN {add_new} END",
-        f"CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN {remove_old} END",
-        f"CREATE TRIGGER search_document_au AFTER UPDATE OF {INDEXED_COLUMNS}"
-        f" ON search_document BEGIN {remove_old} {add_new} END",
+        *_sqlite_view_and_triggers(TAGS, INDEXED_COLUMNS),
         "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
         "INSERT INTO search_case_fts(rowid, title, body)"
         f" SELECT {CASE_KEY.format(row='')}, title, body FROM search_document"
         f" WHERE {IS_CASE.format(row='')}",
+    ]
+
+
+def sqlite_retagged(*, members: bool) -> list[str]:
+    """The view and triggers with member tags (0006) or without (0004).
+
+    Only the view and triggers change: the index itself is right as long as
+    no member document lists a community, which the migration sees to
+    before it switches either way.
+    """
+    tags, indexed = (MEMBER_TAGS, MEMBER_INDEXED_COLUMNS) if members else (TAGS, INDEXED_COLUMNS)
+    return [
+        "DROP TRIGGER IF EXISTS search_document_au",
+        "DROP TRIGGER IF EXISTS search_document_ad",
+        "DROP TRIGGER IF EXISTS search_document_ai",
+        "DROP VIEW IF EXISTS search_fts_content",
+        *_sqlite_view_and_triggers(tags, indexed),
     ]
 
 
@@ -164,8 +191,11 @@ def sqlite_unkeyed() -> list[str]:
 # PostgreSQL from 0004: the same tags as an indexed array (GIN), so filters
 # narrow a query before rows are read; the planner combines it with the
 # full-text and newest-first indexes.
-POSTGRES_TAGS = [
-    """ALTER TABLE search_document ADD COLUMN tags text[] GENERATED ALWAYS AS (
+def _postgres_tags_column(*, members: bool) -> str:
+    member_tags = (
+        " || string_to_array(btrim(replace(rtrim(member_of), ' ', ' cm')), ' ')" if members else ""
+    )
+    return f"""ALTER TABLE search_document ADD COLUMN tags text[] GENERATED ALWAYS AS (
         ARRAY[
             'ty' || doc_type,
             'kd' || replace(replace(kind, '-', ''), '_', ''),
@@ -177,9 +207,31 @@ POSTGRES_TAGS = [
                 WHEN is_answered THEN 'fanswered' ELSE 'funanswered' END
         ] || string_to_array(
             btrim(replace(replace(replace(topics, '-', ''), '_', ''), ' ', ' tp')), ' '
-        )
-    ) STORED""",
+        ){member_tags}
+    ) STORED"""
+
+
+POSTGRES_TAGS = [
+    _postgres_tags_column(members=False),
     "CREATE INDEX search_document_tags_idx ON search_document USING gin (tags)",
+]
+# From 0006: member tags, and words and tags in one GIN index. Two indexes
+# gave two bitmaps to intersect, and a common word's alone ran to a hundred
+# thousand rows; one index intersects the posting lists as it reads them,
+# skipping through the common word's by the rarer tag's. A query on words
+# or on tags alone uses it as well as the single-column indexes did.
+POSTGRES_MEMBER_TAGS = [
+    "DROP INDEX IF EXISTS search_document_tags_idx",
+    "ALTER TABLE search_document DROP COLUMN IF EXISTS tags",
+    _postgres_tags_column(members=True),
+    "CREATE INDEX search_document_words_tags_idx ON search_document USING gin (vector, tags)",
+    "DROP INDEX IF EXISTS search_document_vector_idx",
+]
+POSTGRES_MEMBER_UNTAGS = [
+    "CREATE INDEX IF NOT EXISTS search_document_vector_idx ON search_document USING gin (vector)",
+    "DROP INDEX IF EXISTS search_document_words_tags_idx",
+    "ALTER TABLE search_document DROP COLUMN IF EXISTS tags",
+    *POSTGRES_TAGS,
 ]
 POSTGRES_UNTAGS = [
     "DROP INDEX IF EXISTS search_document_tags_idx",
