@@ -226,9 +226,16 @@ POSTGRES_MEMBER_TAGS = [
     _postgres_tags_column(members=True),
     "CREATE INDEX search_document_words_tags_idx ON search_document USING gin (vector, tags)",
     "DROP INDEX IF EXISTS search_document_vector_idx",
+    # Cases too: similar-case retrieval finds its communities' cases by tag.
+    """CREATE INDEX search_document_case_words_tags_idx ON search_document
+        USING gin (vector, tags) WHERE doc_type IN ('thread', 'entry')""",
+    "DROP INDEX IF EXISTS search_document_case_vector_idx",
 ]
 POSTGRES_MEMBER_UNTAGS = [
     "CREATE INDEX IF NOT EXISTS search_document_vector_idx ON search_document USING gin (vector)",
+    """CREATE INDEX IF NOT EXISTS search_document_case_vector_idx ON search_document
+        USING gin (vector) WHERE doc_type IN ('thread', 'entry')""",
+    "DROP INDEX IF EXISTS search_document_case_words_tags_idx",
     "DROP INDEX IF EXISTS search_document_words_tags_idx",
     "ALTER TABLE search_document DROP COLUMN IF EXISTS tags",
     *POSTGRES_TAGS,
