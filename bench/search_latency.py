@@ -32,37 +32,13 @@ import argparse
 import json
 import os
 import random
-import shutil
-import socket
-import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+from scale_run import percentile, scale_parser, sizes_and_databases, summary, sweep, timed
+
 GOAL_FULLTEXT_MS = 100.0
 GOAL_SIMILAR_MS = 150.0
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def summary(values: list[float]) -> dict[str, float]:
-    return {
-        "n": len(values),
-        "p50_ms": round(percentile(values, 50), 2),
-        "p99_ms": round(percentile(values, 99), 2),
-        "mean_ms": round(statistics.fmean(values), 2) if values else float("nan"),
-    }
 
 
 # -- the worker: one database, one size ------------------------------------------
@@ -91,12 +67,6 @@ def fulltext_queries(topics: list[tuple[str, str]], community_slug: str) -> list
             ("miss", "zyxwvut quasar"),
         ]
     return pairs
-
-
-def timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return result, (time.perf_counter() - started) * 1000
 
 
 def ann_crossover(
@@ -292,110 +262,35 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
 # -- the driver ------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Postgres:
-    """A throwaway PostgreSQL 15 cluster, as .ci/run makes one."""
-
-    def __init__(self) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="commonplace-bench-pg-"))
-        self.port = free_port()
-        as_root = os.geteuid() == 0
-        self.prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
-        if as_root:
-            shutil.chown(self.dir, "postgres", "postgres")
-        self.run(str(PG_BIN / "initdb"), "-D", f"{self.dir}/data", "-U", "postgres",
-                 "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")  # fmt: skip
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off"
-            " -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB"
-        )
-        self.run(str(PG_BIN / "pg_ctl"), "-D", f"{self.dir}/data", "-l", f"{self.dir}/log",
-                 "-w", "start", "-o", options)  # fmt: skip
-
-    def run(self, *command: str) -> None:
-        subprocess.run([*self.prefix, *command], check=True, stdout=subprocess.DEVNULL)
-
-    def new_database(self, name: str) -> str:
-        self.run(str(PG_BIN / "psql"), "-q", "-h", "127.0.0.1", "-p", str(self.port),
-                 "-U", "postgres", "-c", f"CREATE DATABASE {name}")  # fmt: skip
-        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
-
-    def stop(self) -> None:
-        subprocess.run(
-            [*self.prefix, str(PG_BIN / "pg_ctl"), "-D", f"{self.dir}/data", "-m", "fast", "stop"],
-            check=False,
-            stdout=subprocess.DEVNULL,
-        )
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def run_worker(args: argparse.Namespace, database: str, posts: int, url: str) -> dict[str, Any]:
-    var = Path(tempfile.mkdtemp(prefix="commonplace-bench-search-"))
-    env = {**os.environ, "COMMONPLACE_VAR_DIR": str(var)}
-    env.pop("DATABASE_URL", None)
-    if url:
-        env["DATABASE_URL"] = url
-    command = [sys.executable, __file__, "--worker", "--posts", str(posts),
-               "--queries", str(args.queries), "--similar", str(args.similar),
-               "--embed-sample", str(args.embed_sample),
-               "--communities", str(args.communities)]  # fmt: skip
-    print(f"\n== {database}, {posts:,} posts", flush=True)
-    try:
-        out = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-    except subprocess.CalledProcessError as error:
-        print(error.stdout, error.stderr, sep="\n")
-        raise
-    finally:
-        shutil.rmtree(var, ignore_errors=True)
-    lines = out.stdout.strip().splitlines()
-    # The run's own JSON too, so each result survives an interrupted sweep.
-    print("\n".join(lines), flush=True)
-    return json.loads(lines[-1])
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", default="200000,1000000", help="Sizes, comma-separated.")
-    parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--communities", type=int, default=50)
+    parser = scale_parser(__doc__.split("\n\n")[0], posts="200000,1000000")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--similar", type=int, default=100)
     parser.add_argument("--embed-sample", type=int, default=1000)
     parser.add_argument("--ann-sizes", default="20000,50000", help="Exact and HNSW.")
     parser.add_argument("--exact-sizes", default="200000,500000,1000000", help="Exact only.")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         args.posts = int(args.posts)
         print(json.dumps(worker(args)))
         return
 
-    sizes = [int(s) for s in args.posts.split(",")]
-    databases = [d.strip() for d in args.databases.split(",") if d.strip()]
-    runs: list[dict[str, Any]] = []
-    postgres = Postgres() if "postgresql" in databases else None
+    sizes, databases = sizes_and_databases(args)
     print("== exact vs approximate nearest neighbours (synthetic 384-d unit vectors)")
     ann = ann_crossover(
         [int(s) for s in args.ann_sizes.split(",") if s],
         [int(s) for s in args.exact_sizes.split(",") if s],
     )
-    try:
-        # Smaller sizes first, each on every database: an interrupted sweep
-        # still has comparable pairs.
-        for posts in sizes:
-            for database in databases:
-                url = ""
-                if postgres and database == "postgresql":
-                    url = postgres.new_database(f"bench_{posts}")
-                runs.append(run_worker(args, database, posts, url))
-    finally:
-        if postgres:
-            postgres.stop()
+    runs = sweep(
+        __file__,
+        sizes,
+        databases,
+        lambda posts: [
+            "--posts", str(posts), "--queries", str(args.queries),
+            "--similar", str(args.similar), "--embed-sample", str(args.embed_sample),
+            "--communities", str(args.communities),
+        ],
+    )  # fmt: skip
 
     print(f"\n{'database':<11}{'posts':>10}{'docs':>10}{'FT build s':>11}{'emb s*':>8}"
           f"{'FT p50':>8}{'FT p99':>8}{'sim p50':>9}{'sim p99':>9}{'rel p99':>9}")  # fmt: skip

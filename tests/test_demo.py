@@ -51,6 +51,10 @@ def _repertoire_state():
 def test_demo_loads_a_realistic_constellation_and_is_safe_to_run_twice():
     call_command("demo")
     _assert_fully_indexed()
+    # Expertise profiles were rebuilt once at the end, as the index was.
+    from commonplace.insights.models import Expertise
+
+    assert Expertise.objects.filter(topic__isnull=False, accepted__gt=0).count() >= 30
     threads = Thread.objects.all()
     assert Community.objects.count() >= 5
     assert {"public", "members", "private"} <= set(

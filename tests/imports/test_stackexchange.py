@@ -10,6 +10,7 @@ from commonplace.core.models import Activity, Verb
 from commonplace.discussions.models import Post, Thread, ThreadLink, Vote
 from commonplace.imports.load import Importer, ImportSummary
 from commonplace.imports.stackexchange import StackExchangeDump
+from commonplace.insights.models import Expertise
 from tests.factories import make_community, make_user
 
 USERS = """<?xml version="1.0" encoding="utf-8"?>
@@ -94,6 +95,11 @@ def test_stackexchange_import_maps_every_part_of_the_dump(tmp_path):
     assert not ana.has_usable_password()
     started = Activity.objects.get(verb=Verb.THREAD_STARTED, target_id=question.pk)
     assert started.created_at == question.created_at and started.actor == ana
+    # The expertise profiles are rebuilt once the import is in: the answerer
+    # shows on both of the question's topics, with the accepted answer.
+    expert = Expertise.objects.filter(user=answer.author, community=community)
+    assert sorted(e.topic.slug if e.topic else "" for e in expert) == ["", "hops", "ipa"]
+    assert {(e.answers, e.accepted, e.helpful) for e in expert} == {(1, 1, 2)}
 
 
 @pytest.mark.django_db

@@ -16,6 +16,7 @@ from commonplace.communities.queries import list_visible_memberships
 from commonplace.core.errors import DomainError
 from commonplace.core.forms import add_domain_error
 from commonplace.discussions.queries import personal_data
+from commonplace.insights.queries import list_member_strengths
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -45,7 +46,12 @@ def signup(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = access_user(username=username)
     memberships = list_visible_memberships(person=person, viewer=request.user)
-    return render(request, "accounts/profile.html", {"person": person, "memberships": memberships})
+    strengths = list_member_strengths(person=person, viewer=request.user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"person": person, "memberships": memberships, "strengths": strengths},
+    )
 
 
 @login_required

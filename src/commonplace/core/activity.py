@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +19,26 @@ ActivityListener = Callable[[Activity], None]
 # log: every write records an activity, so a listener sees every change, in the
 # same transaction, without the features below it knowing it exists.
 _listeners: list[ActivityListener] = []
+_bulk: ContextVar[bool] = ContextVar("activity_bulk", default=False)
+
+
+@contextmanager
+def bulk_writes() -> Iterator[None]:
+    """Listeners skip their per-write work inside the block: the caller rebuilds afterwards.
+
+    For bulk writers such as importers, where one rebuild of what the
+    listeners derive costs far less than keeping it current record by record.
+    """
+    token = _bulk.set(True)
+    try:
+        yield
+    finally:
+        _bulk.reset(token)
+
+
+def writing_in_bulk() -> bool:
+    """Inside `bulk_writes()`: listeners leave their work to the rebuild."""
+    return _bulk.get()
 
 
 def follow_activity(listener: ActivityListener) -> None:

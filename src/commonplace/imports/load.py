@@ -49,6 +49,7 @@ from commonplace.imports.records import (
     ThreadRecord,
     VoteRecord,
 )
+from commonplace.insights.expertise import recompute as recompute_expertise
 from commonplace.search.indexing import deferred as deferred_indexing
 from commonplace.search.indexing import rebuild as rebuild_search_index
 
@@ -374,10 +375,12 @@ class Importer:
                     bar.update(len(batch))
         finally:
             bar.close()
-            # The index followed none of it, record by record: one rebuild of
-            # the community is much cheaper, and also covers a partial run.
+            # The index and the expertise profiles followed none of it, record
+            # by record: one rebuild of the community is much cheaper, and
+            # also covers a partial run.
             # Embeddings stay pending for the command to compute in bulk.
             rebuild_search_index(community_id=self.community.pk, embed=False)
+            recompute_expertise(community_id=self.community.pk)
         self._finish(started)
         return self.summary
 

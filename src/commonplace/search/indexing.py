@@ -16,8 +16,6 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +26,7 @@ from django.utils import timezone
 
 from commonplace.accounts.models import User
 from commonplace.communities.models import Membership, MembershipStatus
+from commonplace.core.activity import bulk_writes, writing_in_bulk
 from commonplace.core.models import Activity, Verb
 from commonplace.discussions.models import Post, Thread
 from commonplace.repertoire.models import Entry, Maturity
@@ -50,21 +49,8 @@ MEMBERSHIP_ENDS = {Verb.MEMBER_LEFT, Verb.MEMBER_DENIED, Verb.INVITATION_DECLINE
 # embed_pending() itself.
 EMBED_AFTER_COMMIT = 16
 
-_deferred: ContextVar[bool] = ContextVar("search_index_deferred", default=False)
-
-
-@contextmanager
-def deferred() -> Iterator[None]:
-    """Skip per-write indexing inside the block; the caller rebuilds afterwards.
-
-    For bulk writers such as importers, where one rebuild of the community at
-    the end costs far less than keeping every document current record by record.
-    """
-    token = _deferred.set(True)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
+# Importers and the demo write inside this block and rebuild the index after.
+deferred = bulk_writes
 
 
 def boost(*, resolved: bool, helpful: int, maturity: str = "") -> float:
@@ -267,7 +253,7 @@ def index_member(user_id: int, *, leaving: int | None = None) -> None:
 def on_activity(activity: Activity) -> None:
     """Rebuild what `activity` changed (called inside the writing transaction)."""
     target_id = activity.target_id
-    if target_id is None or _deferred.get():
+    if target_id is None or writing_in_bulk():
         return
     match activity.target_type:
         case "thread":

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from commonplace.demo.load import load_demo
+from commonplace.insights.expertise import recompute as recompute_expertise
 from commonplace.search.indexing import deferred, rebuild
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         if added:
             # Also embeds every case, in bulk, for similar-case search.
             counts = rebuild()
+            recompute_expertise()
             self.stdout.write(f"Search index rebuilt: {sum(counts.values())} documents.")
         self.stdout.write(
             self.style.SUCCESS(f"Demo ready: {added} communities added or completed.")

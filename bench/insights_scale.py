@@ -1,0 +1,169 @@
+"""The mirror at scale: recomputing expertise, and keeping it current on each write.
+
+    .venv/bin/python bench/insights_scale.py [--posts 1000000] [--databases sqlite,postgresql]
+        [--writes 50]
+
+For each database and size, a worker process gets a throwaway database
+(SQLite in a temporary folder; PostgreSQL 15 in a throwaway cluster started
+here from Debian's binaries), fills it with `commonplace seed-scale`, then:
+
+1. times `insights.expertise.recompute()`: every member's profile, per
+   community and per topic, from every answer, accepted answer, helpful
+   vote, entry and declared skill;
+2. times single writes as members make them, with the profiles following in
+   the same transaction: a new answer by one of the busiest answerers (whose
+   profile costs the most to rebuild) and by a typical one, and the same
+   answer accepted. Each write's whole action is timed, and the profile
+   update inside it separately.
+
+Prints a table per run; the last line is one JSON object with every figure.
+Goals: the recompute under 2 minutes at 1M posts; a write's profile update
+under a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+from typing import Any
+
+from scale_run import scale_parser, sizes_and_databases, summary, sweep, timed
+
+GOAL_RECOMPUTE_S = 120.0
+GOAL_UPDATE_MS = 1000.0
+
+
+def worker(args: argparse.Namespace) -> dict[str, Any]:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonplace.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+
+    from commonplace.communities.models import Membership
+    from commonplace.discussions.actions import accept_answer, reply_to_thread
+    from commonplace.discussions.models import QUESTION_KINDS, Post, Thread
+    from commonplace.insights import expertise
+    from commonplace.insights.models import Expertise
+
+    figures: dict[str, Any] = {"database": connection.vendor, "posts_requested": args.posts}
+    call_command("migrate", verbosity=0)
+    _, ms = timed(
+        call_command, "seed_scale", communities=args.communities,
+        members=max(1000, args.posts // 10), posts=args.posts, verbosity=0,
+    )  # fmt: skip
+    figures["seed_s"] = round(ms / 1000, 1)
+    figures["posts"] = Post.objects.count()
+    figures["threads"] = Thread.objects.count()
+    print(f"  seeded {figures['posts']:,} posts in {figures['seed_s']} s", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # as autovacuum would after a bulk load
+            cursor.execute("VACUUM (ANALYZE)")
+
+    rows, ms = timed(expertise.recompute)
+    figures["recompute_s"] = round(ms / 1000, 1)
+    figures["expertise_rows"] = rows
+    print(f"  recompute: {rows:,} profile rows in {ms / 1000:.1f} s", flush=True)
+
+    # The members whose profiles cost most to rebuild: the most answers.
+    answerers = list(
+        Post.objects.filter(is_opening=False, author__isnull=False)
+        .values("author_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("author_id", "n")[:200]
+    )
+    figures["busiest_answers"] = answerers[0][1]
+    figures["typical_answers"] = answerers[len(answerers) // 2][1]
+    rng = random.Random(5)
+    timings: dict[str, list[float]] = {"answer": [], "accept": [], "profile_update": []}
+    original = expertise.refresh_members
+
+    def measured_refresh(*a: Any, **kw: Any) -> int:
+        result, refresh_ms = timed(original, *a, **kw)
+        timings["profile_update"].append(refresh_ms)
+        return int(result)
+
+    expertise.refresh_members = measured_refresh  # type: ignore[assignment]
+    for i in range(args.writes):
+        author_id = answerers[0][0] if i % 2 == 0 else answerers[len(answerers) // 2][0]
+        # An open question in one of the answerer's communities.
+        mine = Membership.objects.filter(user_id=author_id, status="active")
+        open_questions = list(
+            Thread.objects.filter(
+                community_id__in=mine.values("community_id"),
+                accepted_answer__isnull=True,
+                kind__in=QUESTION_KINDS,
+            )
+            .exclude(author_id=author_id)
+            .values_list("pk", flat=True)[:50]
+        )
+        thread = Thread.objects.select_related("community", "author").get(
+            pk=rng.choice(open_questions)
+        )
+        answer, ms = timed(
+            reply_to_thread,
+            thread=thread,
+            author=mine.select_related("user").first().user,  # type: ignore[union-attr]
+            body="Measured answer.",
+        )
+        timings["answer"].append(ms)
+        asker = Membership.objects.filter(community=thread.community, user=thread.author).first()
+        if asker is not None and thread.author is not None:
+            _, ms = timed(
+                accept_answer, thread=thread, answer=answer, by=thread.author, membership=asker
+            )
+            timings["accept"].append(ms)
+    expertise.refresh_members = original  # type: ignore[assignment]
+    figures |= {k: summary(v) for k, v in timings.items()}
+    figures["expertise_rows_after"] = Expertise.objects.count()
+    return figures
+
+
+def main() -> None:
+    parser = scale_parser(__doc__.split("\n\n")[0], posts="1000000")
+    parser.add_argument("--writes", type=int, default=50)
+    args = parser.parse_args()
+    if args.worker:
+        args.posts = int(args.posts)
+        print(json.dumps(worker(args)))
+        return
+
+    sizes, databases = sizes_and_databases(args)
+    runs = sweep(
+        __file__,
+        sizes,
+        databases,
+        lambda posts: [
+            "--posts", str(posts), "--communities", str(args.communities),
+            "--writes", str(args.writes),
+        ],
+    )  # fmt: skip
+
+    print(f"\n{'database':<11}{'posts':>10}{'rows':>10}{'recompute s':>12}"
+          f"{'answer p50':>11}{'p99':>7}{'update p50':>11}{'p99':>7}")  # fmt: skip
+    for r in runs:
+        print(
+            f"{r['database']:<11}{r['posts']:>10,}{r['expertise_rows']:>10,}{r['recompute_s']:>12}"
+            f"{r['answer']['p50_ms']:>11}{r['answer']['p99_ms']:>7}"
+            f"{r['profile_update']['p50_ms']:>11}{r['profile_update']['p99_ms']:>7}"
+        )
+    largest = [r for r in runs if r["posts"] == max(x["posts"] for x in runs)]
+    goals = {
+        "recompute_under_2_minutes_at_largest": all(
+            r["recompute_s"] < GOAL_RECOMPUTE_S for r in largest
+        ),
+        "profile_update_under_1s_at_largest": all(
+            r["profile_update"]["p99_ms"] < GOAL_UPDATE_MS for r in largest
+        ),
+    }
+    print(f"goals: {goals}; load average {os.getloadavg()[0]:.1f}")
+    print(json.dumps({"runs": runs, "goals": goals}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""The mirror's derived tables: recomputed from what members did, never edited."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Expertise(models.Model):
+    """What one member has shown in one community: on one topic, or (no topic) on all of it.
+
+    Rebuilt by `insights.expertise` from replies, accepted answers, helpful
+    votes, repertoire entries and the skills a member declares; the counts
+    are kept beside the score so that every score can say why.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    topic = models.ForeignKey(
+        "communities.Topic", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Evidence weighted by kind and faded by age (expertise.HALF_LIFE_DAYS).
+    score = models.FloatField()
+    answers = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    helpful = models.PositiveIntegerField(default=0)  # helpful votes on their answers
+    entries = models.PositiveIntegerField(default=0)  # repertoire entries they wrote
+    entry_uses = models.PositiveIntegerField(default=0)  # endorsements and reuses of those
+    # In the last year (expertise.RECENT_DAYS), for "3 accepted answers in the last year".
+    recent_answers = models.PositiveIntegerField(default=0)
+    recent_accepted = models.PositiveIntegerField(default=0)
+    declared = models.BooleanField(default=False)  # among the skills on their profile
+    last_active_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["community", "topic", "-score"], name="expertise_rank_idx"),
+            models.Index(fields=["user", "-score"], name="expertise_member_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.community_id} on {self.topic_id}: {self.score:.2f}"
