@@ -510,6 +510,22 @@ PAGES: list[Page] = [
     ),
     # search: every community's markers are searched for, whoever looks
     Page("search:search", "GET", everywhere((200,) * 5), args=_no_args, query="?q=Quillwort"),
+    # find an expert: across the communities the viewer may read
+    Page(
+        "insights:experts",
+        "GET",
+        everywhere((200,) * 5),
+        args=_no_args,
+        query="?q=Quillwort+thread+title",
+    ),
+    Page(
+        "insights:experts",
+        "GET",
+        everywhere((200,) * 5),
+        args=_no_args,
+        query="?topic=hops",
+        variant=" by topic",
+    ),
     # discussions
     Page("discussions:threads", "GET", READ),
     Page("discussions:similar", "GET", READ, query="?title=Quillwort+thread&body=opening+body"),
@@ -676,6 +692,13 @@ API_ENDPOINTS: list[Api] = [
     ),
     Api("GET", "/communities/{slug}/threads", READ),
     Api("GET", "/search", everywhere((200,) * 5), params=lambda w: {}, query="?q=Quillwort"),
+    Api(
+        "GET",
+        "/experts",
+        everywhere((200,) * 5),
+        params=lambda w: {},
+        query="?q=Quillwort+thread+title",
+    ),
     Api("GET", "/communities/{slug}/similar", READ, query="?title=Quillwort+thread+title"),
     Api(
         "POST",
@@ -917,7 +940,7 @@ def test_endpoint_answers_each_viewer_as_the_matrix_says(
 def test_matrix_covers_every_page_url_name() -> None:
     resolver = get_resolver()
     names = {"home", "profile"}
-    for namespace in ("accounts", "communities", "discussions", "repertoire", "search"):
+    for namespace in ("accounts", "communities", "discussions", "insights", "repertoire", "search"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{k}" for k in sub.reverse_dict if isinstance(k, str)}
     assert {p.name for p in PAGES} == names
@@ -1053,6 +1076,17 @@ CROSS_COMMUNITY_SURFACES: list[tuple[str, Callable[[Constellation], str]]] = [
     ),
     ("search everything of one type", lambda c: reverse("search:search") + "?type=reply"),
     ("api search", lambda c: "/api/v1/search?q=Zephyrine"),
+    ("experts by topic", lambda c: reverse("insights:experts") + "?topic=zephyrine-topic"),
+    (
+        "experts by question",
+        lambda c: reverse("insights:experts") + "?q=Zephyrine%20thread%20title",
+    ),
+    ("api experts by topic", lambda c: "/api/v1/experts?topic=zephyrine-topic"),
+    ("api experts by question", lambda c: "/api/v1/experts?q=Zephyrine%20opening%20body"),
+    (
+        "experts on what the insider answered in public",
+        lambda c: reverse("insights:experts") + "?q=A+public+answer",
+    ),
     ("api search by author", lambda c: "/api/v1/search?q=author:insider-q7"),
     (
         "similar cases in the public community",
@@ -1114,6 +1148,8 @@ def test_cross_community_surfaces_show_the_private_community_to_its_members(
     assert "Zephyrine hidden room" in client.get(reverse("home")).content.decode()
     profile = client.get(reverse("profile", args=["insider-q7"])).content.decode()
     assert "Zephyrine hidden room" in profile
+    experts = client.get(reverse("insights:experts") + "?topic=zephyrine-topic").content.decode()
+    assert "Zephyrine topic" in experts and "Insider-Q7" in experts
     found = client.get(reverse("search:search") + "?q=Zephyrine").content.decode()
     # Matched words come back highlighted.
     assert "<mark>Zephyrine</mark> thread title" in found

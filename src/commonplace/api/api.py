@@ -13,6 +13,7 @@ from commonplace.accounts.api_auth import SessionOrAnonymous, TokenAuth
 from commonplace.communities.api import router as communities_router
 from commonplace.core.errors import DomainError
 from commonplace.discussions.api import router as discussions_router
+from commonplace.insights.api import router as insights_router
 from commonplace.repertoire.api import router as repertoire_router
 from commonplace.search.api import router as search_router
 
@@ -33,6 +34,7 @@ api.add_router("/communities", communities_router)
 api.add_router("/communities", discussions_router)
 api.add_router("/communities", repertoire_router)
 api.add_router("/", search_router)
+api.add_router("/", insights_router)
 
 
 @api.exception_handler(DomainError)

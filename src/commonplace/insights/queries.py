@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.text import Truncator
+from django.db.models import Exists, OuterRef, Q
+from django.utils.text import Truncator, slugify
 
+from commonplace.accounts.models import User
 from commonplace.communities.models import Community, Membership, MembershipStatus, Topic
 from commonplace.communities.queries import readable_community_ids
+from commonplace.insights.experts import rank_experts
 from commonplace.insights.models import Expertise
 from commonplace.repertoire.models import Entry
 
@@ -73,32 +76,115 @@ def _entries_on(row: Expertise) -> list[Entry]:
     )
 
 
+def _still_member() -> Exists:
+    return Exists(
+        Membership.objects.filter(
+            user=OuterRef("user"), community=OuterRef("community"), status=MembershipStatus.ACTIVE
+        )
+    )
+
+
+def _strength(row: Expertise, top: float) -> Strength:
+    return Strength(
+        community=row.community,
+        topic=row.topic,  # type: ignore[arg-type]  # rows with a topic only
+        score=row.score,
+        share=max(0.0, min(1.0, row.score / (top or 1.0))),
+        reasons=reasons(row, entries=_entries_on(row) if row.entries else []),
+    )
+
+
 def list_member_strengths(*, person: Any, viewer: Any, limit: int = 6) -> list[Strength]:
     """`person`'s strongest topics, in communities `viewer` may read and `person` belongs to."""
     rows = list(
         Expertise.objects.filter(
+            _still_member(),
             user=person,
             topic__isnull=False,
             community_id__in=readable_community_ids(viewer),
         )
-        .filter(
-            community_id__in=Membership.objects.filter(
-                user=person, status=MembershipStatus.ACTIVE
-            ).values("community_id")
-        )
         .select_related("community", "topic")
         .order_by("-score", "topic__name")[:limit]
     )
-    if not rows:
+    return [_strength(row, rows[0].score) for row in rows]
+
+
+# Experts listed for a topic or a question.
+EXPERTS_SHOWN = 10
+
+
+@dataclass
+class FoundExpert:
+    """Someone to ask, with what makes them worth asking."""
+
+    person: User
+    score: float
+    evidence: list[str] = field(default_factory=list)  # about the question asked
+    strengths: list[Strength] = field(default_factory=list)  # their topics
+
+
+def find_experts_on_topic(
+    *, viewer: Any, topic: str, limit: int = EXPERTS_SHOWN
+) -> list[FoundExpert]:
+    """Members strongest on `topic` (a name or slug) in the communities `viewer` may read."""
+    name = topic.strip()
+    topics = Topic.objects.filter(community_id__in=readable_community_ids(viewer)).filter(
+        Q(slug=slugify(name)) | Q(name__iexact=name)
+    )
+    rows = list(
+        Expertise.objects.filter(_still_member(), topic__in=topics, user__is_active=True)
+        .select_related("community", "topic", "user")
+        .order_by("-score", "user_id")[: limit * 5]
+    )
+    found: dict[int, FoundExpert] = {}
+    top = rows[0].score if rows else 1.0
+    for row in rows:
+        expert = found.setdefault(row.user_id, FoundExpert(person=row.user, score=0.0))
+        expert.score += row.score
+        expert.strengths.append(_strength(row, top))
+    return sorted(found.values(), key=lambda e: (-e.score, e.person.pk))[:limit]
+
+
+def _question_evidence(
+    similar_answers: int, similar_accepted: int, entries: list[str]
+) -> list[str]:
+    said = []
+    if similar_answers:
+        line = f"answered {_plural(similar_answers, 'similar question')}"
+        if similar_accepted:
+            line += f" ({similar_accepted} accepted)"
+        said.append(line)
+    said += [f"wrote ‘{Truncator(title).chars(60)}’" for title in entries[:NAMED_ENTRIES]]
+    return said
+
+
+def find_experts_for_question(
+    *, viewer: Any, question: str, limit: int = EXPERTS_SHOWN
+) -> list[FoundExpert]:
+    """Members most likely to answer `question`, from what they did in communities `viewer` reads.
+
+    Only people with evidence about the question are listed: an answer to a
+    similar question, or an entry like it.
+    """
+    community_ids = list(readable_community_ids(viewer).values_list("id", flat=True))
+    if not community_ids or not question.strip():
         return []
-    top = rows[0].score or 1.0
-    return [
-        Strength(
-            community=row.community,
-            topic=row.topic,  # type: ignore[arg-type]  # topic__isnull=False
-            score=row.score,
-            share=max(0.0, min(1.0, row.score / top)),
-            reasons=reasons(row, entries=_entries_on(row) if row.entries else []),
+    asker = [viewer.pk] if viewer.is_authenticated else []
+    ranked = [
+        e
+        for e in rank_experts(
+            community_ids=community_ids, title=question, exclude=asker, limit=limit * 3
         )
-        for row in rows
+        if e.similar_answers or e.entries
+    ][:limit]
+    people = User.objects.filter(is_active=True).in_bulk([e.user_id for e in ranked])
+    return [
+        FoundExpert(
+            person=people[e.user_id],
+            score=e.score,
+            evidence=_question_evidence(e.similar_answers, e.similar_accepted, e.entries),
+            strengths=list_member_strengths(person=people[e.user_id], viewer=viewer, limit=2),
+        )
+        for e in ranked
+        if e.user_id in people
     ]
