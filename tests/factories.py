@@ -107,3 +107,13 @@ def make_reply(
 
 def make_token(user: User) -> str:
     return create_api_token(user=user, name="tests")[1]
+
+
+def declare_skills(user: User, *skills: str) -> User:
+    """Set the skills on `user`'s profile, as the profile form does."""
+    from commonplace.accounts.actions import update_profile
+
+    return update_profile(
+        user=user, display_name=user.display_name, bio=user.bio, org_unit=user.org_unit,
+        location=user.location, skills=list(skills), interests=user.interests,
+    )  # fmt: skip

@@ -233,6 +233,8 @@ def build_world(visibility: str) -> World:
     )
     member = add_member(community, make_user(f"member-{tag}"))
     other = add_member(community, make_user(f"other-{tag}"))
+    User.objects.filter(pk=other.pk).update(skills=["Quillwort craft"])
+    other.refresh_from_db()
     pending = add_pending(community, make_user(f"pending-{tag}")).user
     users = {
         "coordinator": coordinator,
@@ -408,6 +410,13 @@ PAGES: list[Page] = [
         args=lambda w: ("MQ", "bad-token"),
     ),
     Page("accounts:password_reset_complete", "GET", everywhere((200,) * 5), args=_no_args),
+    Page(
+        "skill_endorsement",
+        "POST",
+        everywhere((LOGIN, 403, 403, 302, 302)),
+        args=lambda w: (w.username("other"),),
+        data=lambda w: {"skill": "Quillwort craft"},
+    ),
     Page("accounts:profile_edit", "GET", everywhere((LOGIN, 200, 200, 200, 200)), args=_no_args),
     Page("accounts:tokens", "GET", everywhere((LOGIN, 200, 200, 200, 200)), args=_no_args),
     Page("accounts:my_data", "GET", everywhere((LOGIN, 200, 200, 200, 200)), args=_no_args),
@@ -595,6 +604,21 @@ API_ENDPOINTS: list[Api] = [
         "/people/{username}",
         everywhere((200,) * 5),
         params=lambda w: {"username": w.username("member")},
+    ),
+    # Peers (people active in a community with them) vouch for declared skills.
+    Api(
+        "POST",
+        "/people/{username}/skills/endorsements",
+        everywhere((401, 403, 403, 201, 201)),
+        params=lambda w: {"username": w.username("other")},
+        payload=lambda w: {"skill": "Quillwort craft"},
+    ),
+    Api(
+        "DELETE",
+        "/people/{username}/skills/endorsements",
+        everywhere((401, 409, 409, 409, 409)),
+        params=lambda w: {"username": w.username("other")},
+        payload=lambda w: {"skill": "Quillwort craft"},
     ),
     Api("GET", "/communities", everywhere((200,) * 5), params=lambda w: {}),
     Api(
@@ -939,7 +963,7 @@ def test_endpoint_answers_each_viewer_as_the_matrix_says(
 
 def test_matrix_covers_every_page_url_name() -> None:
     resolver = get_resolver()
-    names = {"home", "profile"}
+    names = {"home", "profile", "skill_endorsement"}
     for namespace in ("accounts", "communities", "discussions", "insights", "repertoire", "search"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{k}" for k in sub.reverse_dict if isinstance(k, str)}

@@ -9,6 +9,11 @@ urlpatterns = [
     path("", community_views.home, name="home"),
     path("accounts/", include("commonplace.accounts.urls")),
     path("u/<str:username>/", account_views.profile, name="profile"),
+    path(
+        "u/<str:username>/skills/endorse/",
+        community_views.skill_endorsement,
+        name="skill_endorsement",
+    ),
     path("c/", include("commonplace.communities.urls")),
     path("c/", include("commonplace.discussions.urls")),
     path("c/", include("commonplace.repertoire.urls")),

@@ -8,14 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from commonplace.accounts.actions import update_profile
 from commonplace.communities.models import Topic
 from commonplace.discussions.actions import accept_answer, reply_to_thread, vote_helpful
 from commonplace.insights import expertise
 from commonplace.insights.models import Expertise
 from commonplace.insights.queries import list_member_strengths, reasons
 from commonplace.repertoire.actions import create_entry, endorse_entry
-from tests.factories import add_member, make_community, make_thread, make_user
+from tests.factories import add_member, declare_skills, make_community, make_thread, make_user
 from tests.search.helpers import membership
 
 pytestmark = pytest.mark.django_db
@@ -94,10 +93,7 @@ def test_a_declared_skill_counts_where_it_names_a_topic() -> None:
     coordinator = make_user("coord")
     community = make_community(slug="brewers", coordinator=coordinator)
     dana = add_member(community, make_user("dana"))
-    update_profile(
-        user=dana, display_name="Dana", bio="", org_unit="", location="",
-        skills=["Yeast", "Accounting"], interests=[],
-    )  # fmt: skip
+    declare_skills(dana, "Yeast", "Accounting")
     row = _row(dana, community, "yeast")
     assert row.declared and row.score == expertise.DECLARED and row.answers == 0
     assert reasons(row) == ["lists it among their skills"]

@@ -66,3 +66,31 @@ class ApiToken(models.Model):
         # Tokens are long random strings, so a fast hash is enough: there is
         # nothing to brute-force that a slow hash would protect.
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+def skill_key(skill: str) -> str:
+    """One skill however it is capitalised or spaced ("Dry hopping" = "dry  hopping")."""
+    return " ".join(skill.lower().split())
+
+
+class SkillEndorsement(models.Model):
+    """A peer vouching for a skill someone declares ("Ask me about").
+
+    Only a peer may endorse: someone active in a community the person is
+    active in (communities.actions.endorse_skill checks).
+    """
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="skill_endorsements")
+    skill_key = models.CharField(max_length=60)
+    endorser = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "skill_key", "endorser"], name="one_endorsement_per_skill"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endorser_id} vouches for {self.person_id}: {self.skill_key}"

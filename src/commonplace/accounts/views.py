@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from commonplace.accounts import actions
 from commonplace.accounts.access import access_own_token, access_user, signed_in_user
 from commonplace.accounts.forms import ProfileForm, SignUpForm, TokenForm
-from commonplace.communities.queries import list_visible_memberships
+from commonplace.communities.queries import list_skills, list_visible_memberships
 from commonplace.core.errors import DomainError
 from commonplace.core.forms import add_domain_error
 from commonplace.discussions.queries import personal_data
@@ -47,10 +47,17 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = access_user(username=username)
     memberships = list_visible_memberships(person=person, viewer=request.user)
     strengths = list_member_strengths(person=person, viewer=request.user)
+    skills, may_endorse = list_skills(person=person, viewer=request.user)
     return render(
         request,
         "accounts/profile.html",
-        {"person": person, "memberships": memberships, "strengths": strengths},
+        {
+            "person": person,
+            "memberships": memberships,
+            "strengths": strengths,
+            "skills": skills,
+            "may_endorse": may_endorse,
+        },
     )
 
 

@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from commonplace.accounts.api import router as accounts_router
 from commonplace.accounts.api_auth import SessionOrAnonymous, TokenAuth
+from commonplace.communities.api import people_router
 from commonplace.communities.api import router as communities_router
 from commonplace.core.errors import DomainError
 from commonplace.discussions.api import router as discussions_router
@@ -35,6 +36,7 @@ api.add_router("/communities", discussions_router)
 api.add_router("/communities", repertoire_router)
 api.add_router("/", search_router)
 api.add_router("/", insights_router)
+api.add_router("/", people_router)
 
 
 @api.exception_handler(DomainError)

@@ -12,7 +12,7 @@ from typing import Any
 from django.http import Http404
 
 from commonplace.communities import permissions
-from commonplace.communities.models import Community, Membership
+from commonplace.communities.models import Community, Membership, MembershipStatus
 from commonplace.core.errors import ForbiddenError
 
 NOT_FOUND = "No such community, or you may not see it."
@@ -107,3 +107,11 @@ def access_membership(*, access: CommunityAccess, username: str) -> Membership:
     if membership is None:
         raise Http404("That person has no membership here.")
     return membership
+
+
+def are_peers(a: Any, b: Any) -> bool:
+    """Whether `a` and `b` are both active members of at least one community."""
+    theirs = Membership.objects.filter(user=b, status=MembershipStatus.ACTIVE)
+    return Membership.objects.filter(
+        user=a, status=MembershipStatus.ACTIVE, community_id__in=theirs.values("community_id")
+    ).exists()

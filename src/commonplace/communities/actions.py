@@ -12,7 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from commonplace.accounts.models import User
+from commonplace.accounts.models import SkillEndorsement, User, skill_key
+from commonplace.communities.access import are_peers
 from commonplace.communities.models import (
     Community,
     DomainRevision,
@@ -23,6 +24,7 @@ from commonplace.communities.models import (
     Role,
     Topic,
 )
+from commonplace.communities.permissions import check_can_endorse_skill
 from commonplace.core.activity import record_activity
 from commonplace.core.db import latest
 from commonplace.core.errors import ConflictError, DomainError, ForbiddenError
@@ -477,3 +479,37 @@ def add_topics(*, community: Community, names: Iterable[str]) -> list[str]:
         if slug not in existing
     )
     return list(wanted)
+
+
+def _declared(person: User, skill: str) -> str:
+    key = skill_key(skill)
+    if key not in {skill_key(s) for s in person.skills}:
+        raise DomainError(
+            f"{person.name} does not list “{skill}” among their skills.", field="skill"
+        )
+    return key
+
+
+@transaction.atomic
+def endorse_skill(*, person: User, skill: str, by: User) -> SkillEndorsement:
+    """`by` vouches for a skill `person` declares. Only peers may: people who share a community."""
+    check_can_endorse_skill(by, person, peers=are_peers(by, person))
+    key = _declared(person, skill)
+    try:
+        with transaction.atomic():
+            endorsement = SkillEndorsement.objects.create(
+                person=person, skill_key=key, endorser=by, created_at=timezone.now()
+            )
+    except IntegrityError:
+        raise ConflictError("You already endorsed this skill.", field="skill") from None
+    record_activity(actor=by, verb=Verb.SKILL_ENDORSED, target=person, data={"skill": key})
+    return endorsement
+
+
+@transaction.atomic
+def withdraw_skill_endorsement(*, person: User, skill: str, by: User) -> None:
+    key = skill_key(skill)
+    deleted, _ = SkillEndorsement.objects.filter(person=person, skill_key=key, endorser=by).delete()
+    if not deleted:
+        raise ConflictError("You have not endorsed this skill.", field="skill")
+    record_activity(actor=by, verb=Verb.SKILL_UNENDORSED, target=person, data={"skill": key})

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from commonplace.accounts.access import access_user
 from commonplace.accounts.api_auth import require_user, viewer
 from commonplace.accounts.models import User
 from commonplace.communities import actions, queries
@@ -299,3 +300,52 @@ def set_roles(
         by=user,
     )
     return _membership_out(membership)
+
+
+# -- peers vouching for skills: under /people, beside the profiles -------------------
+
+people_router = Router(tags=["people"])
+
+
+class SkillIn(Schema):
+    skill: str = Field(..., min_length=1, max_length=60)
+
+
+class SkillOut(Schema):
+    skill: str
+    endorsements: int
+    endorsed_by_you: bool
+
+
+def _skills_out(person: User, user: User) -> list[SkillOut]:
+    lines, _ = queries.list_skills(person=person, viewer=user)
+    return [
+        SkillOut(skill=s.skill, endorsements=s.endorsements, endorsed_by_you=s.endorsed_by_viewer)
+        for s in lines
+    ]
+
+
+@people_router.post(
+    "/people/{username}/skills/endorsements",
+    response={201: list[SkillOut]},
+    summary="Vouch for one of a peer's declared skills",
+)
+def endorse_skill(request: HttpRequest, username: str, payload: SkillIn) -> Status[list[SkillOut]]:
+    user = require_user(request)
+    person = access_user(username=username)
+    actions.endorse_skill(person=person, skill=payload.skill, by=user)
+    return Status(201, _skills_out(person, user))
+
+
+@people_router.delete(
+    "/people/{username}/skills/endorsements",
+    response=list[SkillOut],
+    summary="Withdraw your endorsement of a skill",
+)
+def withdraw_skill_endorsement(
+    request: HttpRequest, username: str, payload: SkillIn
+) -> list[SkillOut]:
+    user = require_user(request)
+    person = access_user(username=username)
+    actions.withdraw_skill_endorsement(person=person, skill=payload.skill, by=user)
+    return _skills_out(person, user)

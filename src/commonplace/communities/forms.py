@@ -103,3 +103,8 @@ class MemberRolesForm(forms.Form):
     leadership_roles = forms.MultipleChoiceField(
         choices=LeadershipRole.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
+
+
+class SkillEndorsementForm(forms.Form):
+    skill = forms.CharField(max_length=60)
+    withdraw = forms.BooleanField(required=False)

@@ -73,3 +73,20 @@ def check_can_participate(membership: Membership | None) -> None:
 def check_can_coordinate(membership: Membership | None) -> None:
     if not can_coordinate(membership):
         raise ForbiddenError("Only coordinators of this community can do that.")
+
+
+def can_endorse_skill(user: Any, person: Any, *, peers: bool) -> bool:
+    """Whether `user` may vouch for `person`'s skills: a peer, never oneself.
+
+    `peers`: whether they share a community (access.are_peers).
+    """
+    return bool(user.is_authenticated and user.pk != person.pk and peers)
+
+
+def check_can_endorse_skill(user: Any, person: Any, *, peers: bool) -> None:
+    if user.is_authenticated and user.pk == person.pk:
+        raise ForbiddenError("Others vouch for your skills; you cannot endorse your own.")
+    if not can_endorse_skill(user, person, peers=peers):
+        raise ForbiddenError(
+            "Only people who share a community with them can endorse their skills."
+        )

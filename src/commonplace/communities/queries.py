@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from commonplace.accounts.models import SkillEndorsement, skill_key
+from commonplace.communities.access import are_peers
 from commonplace.communities.models import (
     Community,
     Membership,
@@ -14,6 +17,7 @@ from commonplace.communities.models import (
     Topic,
     Visibility,
 )
+from commonplace.communities.permissions import can_endorse_skill
 
 MAX_QUERY_LENGTH = 200
 
@@ -139,3 +143,34 @@ def personal_memberships(*, user: Any) -> list[dict[str, Any]]:
         }
         for m in list_memberships_of(user=user)
     ]
+
+
+@dataclass
+class SkillLine:
+    skill: str  # as the person wrote it
+    endorsements: int
+    endorsed_by_viewer: bool
+
+
+def list_skills(*, person: Any, viewer: Any) -> tuple[list[SkillLine], bool]:
+    """`person`'s declared skills with how many peers vouch for each, and whether `viewer` may."""
+    counts: dict[str, int] = {}
+    mine: set[str] = set()
+    for key, endorser_id in SkillEndorsement.objects.filter(person=person).values_list(
+        "skill_key", "endorser_id"
+    ):
+        counts[key] = counts.get(key, 0) + 1
+        if endorser_id == getattr(viewer, "pk", None):
+            mine.add(key)
+    lines = [
+        SkillLine(
+            skill=s,
+            endorsements=counts.get(skill_key(s), 0),
+            endorsed_by_viewer=skill_key(s) in mine,
+        )
+        for s in person.skills
+    ]
+    may = can_endorse_skill(
+        viewer, person, peers=viewer.is_authenticated and are_peers(viewer, person)
+    )
+    return lines, may

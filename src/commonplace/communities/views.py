@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from commonplace.accounts.access import signed_in_user
+from commonplace.accounts.access import access_user, signed_in_user
 from commonplace.accounts.models import User
 from commonplace.communities import actions, queries
 from commonplace.communities.access import (
@@ -24,6 +24,7 @@ from commonplace.communities.forms import (
     InviteForm,
     MemberRolesForm,
     RequestToJoinForm,
+    SkillEndorsementForm,
 )
 from commonplace.communities.models import (
     LEADERSHIP_DESCRIPTIONS,
@@ -324,3 +325,22 @@ def member_roles(request: HttpRequest, slug: str, username: str) -> HttpResponse
     )
     messages.success(request, f"Roles of {membership.user.name} updated.")
     return redirect("communities:members", slug=slug)
+
+
+@login_required
+@require_POST
+def skill_endorsement(request: HttpRequest, username: str) -> HttpResponse:
+    """Vouch for one of a peer's declared skills, or withdraw it (`withdraw=1`)."""
+    person = access_user(username=username)
+    user = signed_in_user(request)
+    form = SkillEndorsementForm(request.POST)
+    if not form.is_valid():
+        raise DomainError("Say which skill.", field="skill")
+    skill = form.cleaned_data["skill"]
+    if form.cleaned_data["withdraw"]:
+        actions.withdraw_skill_endorsement(person=person, skill=skill, by=user)
+        messages.success(request, f"You no longer vouch for {person.name} on “{skill}”.")
+    else:
+        actions.endorse_skill(person=person, skill=skill, by=user)
+        messages.success(request, f"You vouched for {person.name} on “{skill}”.")
+    return redirect("profile", username=person.username)

@@ -13,6 +13,8 @@ class Verb(models.TextChoices):
 
     USER_SIGNED_UP = "user.signed_up", "signed up"
     PROFILE_UPDATED = "profile.updated", "updated their profile"
+    SKILL_ENDORSED = "profile.skill_endorsed", "endorsed a skill"
+    SKILL_UNENDORSED = "profile.skill_unendorsed", "withdrew a skill endorsement"
     TOKEN_CREATED = "token.created", "created an API token"
     TOKEN_REVOKED = "token.revoked", "revoked an API token"
     COMMUNITY_CREATED = "community.created", "created the community"

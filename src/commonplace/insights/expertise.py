@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from commonplace.accounts.models import User
+from commonplace.accounts.models import SkillEndorsement, User, skill_key
 from commonplace.communities.models import Membership, MembershipStatus, Topic
 from commonplace.core.activity import writing_in_bulk
 from commonplace.core.models import Activity
@@ -46,6 +46,7 @@ HELPFUL_VOTES_COUNTED = 10  # per answer: a famous thread is not ten experts' wo
 ENTRY = 3.0
 ENTRY_USE = 1.0  # each endorsement or reuse of an entry they wrote
 DECLARED = 1.0  # a declared skill, without fading: a claim, not evidence
+PEER = 1.0  # each peer who vouches for that skill
 CHUNK = 2000
 
 Key = tuple[int, int, int | None]  # user, community, topic (None: the whole community)
@@ -62,6 +63,7 @@ class Evidence:
     recent_answers: int = 0
     recent_accepted: int = 0
     declared: bool = False
+    peer_endorsements: int = 0
     last_active_at: datetime | None = None
 
     def saw(self, moment: datetime) -> None:
@@ -153,30 +155,48 @@ def _collect_entries(evidence: dict[Key, Evidence], entries: Q, now: datetime) -
             e.saw(updated or created)
 
 
-def _collect_declared(evidence: dict[Key, Evidence], members: Q) -> None:
-    """Declared skills that name one of a community's topics, for its active members."""
-    skills: dict[int, set[str]] = {}
+def _collect_declared(evidence: dict[Key, Evidence], members: Q, now: datetime) -> None:
+    """Declared skills that name a community's topic, for its active members, and peers' word.
+
+    A skill names a topic when they match by name or by slug; each peer who
+    vouched for the skill (accounts.SkillEndorsement) adds to it, fading as
+    other evidence does.
+    """
+    skills: dict[int, dict[str, str]] = {}  # user -> {name or slug: skill key}
     memberships = Membership.objects.filter(members, status=MembershipStatus.ACTIVE)
     users = User.objects.filter(pk__in=memberships.values("user_id")).exclude(skills=[])
     for user_id, declared in users.values_list("id", "skills"):
-        names = {str(s).strip().lower() for s in declared or []} - {""}
+        names: dict[str, str] = {}
+        for skill in declared or []:
+            key = skill_key(str(skill))
+            if key:
+                names[key] = names[slugify(key)] = key
         if names:
-            skills[user_id] = names | {slugify(n) for n in names}
+            skills[user_id] = names
     if not skills:
         return
+    vouched: dict[tuple[int, str], list[datetime]] = defaultdict(list)
+    for person_id, key, created in SkillEndorsement.objects.filter(
+        person_id__in=skills
+    ).values_list("person_id", "skill_key", "created_at"):
+        vouched[(person_id, key)].append(created)
     by_community: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for topic_id, community_id, slug, name in Topic.objects.filter(
         community_id__in=memberships.values("community_id")
     ).values_list("id", "community_id", "slug", "name"):
-        by_community[community_id].append((topic_id, slug, name.lower()))
+        by_community[community_id].append((topic_id, slug, skill_key(name)))
     for user_id, community_id in memberships.filter(user_id__in=skills).values_list(
         "user_id", "community_id"
     ):
         for topic_id, slug, name in by_community.get(community_id, []):
-            if slug in skills[user_id] or name in skills[user_id]:
-                e = evidence[(user_id, community_id, topic_id)]
-                e.declared = True
-                e.score += DECLARED
+            named = skills[user_id].get(slug) or skills[user_id].get(name)
+            if named is None:
+                continue
+            e = evidence[(user_id, community_id, topic_id)]
+            peers = vouched.get((user_id, named), [])
+            e.declared = True
+            e.peer_endorsements = len(peers)
+            e.score += DECLARED + sum(PEER * fade(moment, now) for moment in peers)
 
 
 def _rows(evidence: dict[Key, Evidence]) -> Iterable[Expertise]:
@@ -186,7 +206,7 @@ def _rows(evidence: dict[Key, Evidence]) -> Iterable[Expertise]:
             answers=e.answers, accepted=e.accepted, helpful=e.helpful, entries=e.entries,
             entry_uses=e.entry_uses, recent_answers=e.recent_answers,
             recent_accepted=e.recent_accepted, declared=e.declared,
-            last_active_at=e.last_active_at,
+            peer_endorsements=e.peer_endorsements, last_active_at=e.last_active_at,
         )  # fmt: skip
 
 
@@ -195,7 +215,7 @@ def _rebuild(scope: Q, answers: Q, entries: Q, members: Q, now: datetime | None)
     evidence: dict[Key, Evidence] = defaultdict(Evidence)
     _collect_answers(evidence, answers, now)
     _collect_entries(evidence, entries, now)
-    _collect_declared(evidence, members)
+    _collect_declared(evidence, members, now)
     with transaction.atomic():
         Expertise.objects.filter(scope).delete()
         Expertise.objects.bulk_create(_rows(evidence), batch_size=CHUNK)

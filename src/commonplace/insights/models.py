@@ -32,6 +32,7 @@ class Expertise(models.Model):
     recent_answers = models.PositiveIntegerField(default=0)
     recent_accepted = models.PositiveIntegerField(default=0)
     declared = models.BooleanField(default=False)  # among the skills on their profile
+    peer_endorsements = models.PositiveIntegerField(default=0)  # peers vouching for that skill
     last_active_at = models.DateTimeField(null=True)
 
     class Meta:

@@ -61,7 +61,12 @@ def reasons(row: Expertise, *, entries: list[Entry] | None = None) -> list[str]:
     if row.entry_uses:
         said.append(f"their entries were endorsed or reused {_plural(row.entry_uses, 'time')}")
     if row.declared:
-        said.append("lists it among their skills")
+        vouched = row.peer_endorsements
+        said.append(
+            f"lists it among their skills, endorsed by {_plural(vouched, 'peer')}"
+            if vouched
+            else "lists it among their skills"
+        )
     return said
 
 
