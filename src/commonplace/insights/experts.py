@@ -136,7 +136,8 @@ def rank_experts(
         "authors"
     ):
         for author in entry.authors.all():
-            expert(author.pk).entries.append(entry.title)
+            if entry_weight[entry.pk] >= SIMILAR_ENOUGH:  # named as evidence only when close
+                expert(author.pk).entries.append(entry.title)
             votes[author.pk].append(entry_weight[entry.pk] * ENTRY_WEIGHT)
 
     recent = dict(

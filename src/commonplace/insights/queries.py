@@ -188,7 +188,7 @@ def find_experts_for_question(
             person=people[e.user_id],
             score=e.score,
             evidence=_question_evidence(e.similar_answers, e.similar_accepted, e.entries),
-            strengths=list_member_strengths(person=people[e.user_id], viewer=viewer, limit=2),
+            strengths=list_member_strengths(person=people[e.user_id], viewer=viewer, limit=1),
         )
         for e in ranked
         if e.user_id in people
