@@ -535,6 +535,9 @@ PAGES: list[Page] = [
         query="?topic=hops",
         variant=" by topic",
     ),
+    # the knowledge map: the community's content, as its threads are
+    Page("insights:knowledge_map", "GET", READ),
+    Page("insights:knowledge_map_csv", "GET", READ),
     # discussions
     Page("discussions:threads", "GET", READ),
     Page("discussions:similar", "GET", READ, query="?title=Quillwort+thread&body=opening+body"),
@@ -724,6 +727,7 @@ API_ENDPOINTS: list[Api] = [
         query="?q=Quillwort+thread+title",
     ),
     Api("GET", "/communities/{slug}/similar", READ, query="?title=Quillwort+thread+title"),
+    Api("GET", "/communities/{slug}/knowledge-map", READ),
     Api(
         "POST",
         "/communities/{slug}/threads",

@@ -18,7 +18,7 @@ urlpatterns = [
     path("c/", include("commonplace.discussions.urls")),
     path("c/", include("commonplace.repertoire.urls")),
     path("search/", include("commonplace.search.urls")),
-    path("experts/", include("commonplace.insights.urls")),
+    path("", include("commonplace.insights.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from commonplace.accounts.api_auth import viewer
+from commonplace.communities.access import access_community_content
 from commonplace.core.errors import DomainError
 from commonplace.core.schemas import PersonOut
 from commonplace.insights import queries
 from commonplace.insights.forms import MAX_QUESTION_CHARS
+from commonplace.insights.knowledge_map import build_map
 
 router = Router(tags=["experts"])
 
@@ -60,3 +64,66 @@ def find_experts(request: HttpRequest, filters: Query[ExpertsIn]) -> list[Expert
         )  # fmt: skip
         for e in found
     ]
+
+
+class TopicFiguresOut(Schema):
+    topic: str
+    topic_name: str
+    questions: int
+    answered: int
+    answer_rate: float | None
+    resolved: int
+    answers: int
+    entries: int
+    stale_entries: int
+    median_hours_to_first_answer: float | None
+    median_hours_to_resolution: float | None
+    active_experts: list[str]
+    bus_factor: int
+    risk: float
+    risk_reasons: list[str]
+
+
+class WaitingOut(Schema):
+    id: int
+    title: str
+    created_at: datetime
+
+
+class KnowledgeMapOut(Schema):
+    community: str
+    topics: list[TopicFiguresOut]
+    topics_without_experts: list[str]
+    topics_gone_quiet: list[str]
+    waiting_longest: list[WaitingOut]
+
+
+@router.get(
+    "/communities/{slug}/knowledge-map",
+    response=KnowledgeMapOut,
+    summary="Demand, supply, experts and gaps per topic",
+)
+def knowledge_map(request: HttpRequest, slug: str) -> KnowledgeMapOut:
+    access = access_community_content(user=viewer(request), slug=slug)
+    knowledge = build_map(access.community)
+    return KnowledgeMapOut(
+        community=access.community.slug,
+        topics=[
+            TopicFiguresOut(
+                topic=t.topic.slug, topic_name=t.topic.name, questions=t.questions,
+                answered=t.answered, answer_rate=t.answer_rate, resolved=t.resolved,
+                answers=t.answers, entries=t.entries, stale_entries=t.stale_entries,
+                median_hours_to_first_answer=t.first_answer_hours,
+                median_hours_to_resolution=t.resolution_hours,
+                active_experts=t.active_experts, bus_factor=t.bus_factor, risk=t.risk,
+                risk_reasons=t.risk_reasons,
+            )
+            for t in knowledge.topics
+        ],
+        topics_without_experts=[t.topic.slug for t in knowledge.gaps_without_experts],
+        topics_gone_quiet=[t.topic.slug for t in knowledge.gaps_gone_quiet],
+        waiting_longest=[
+            WaitingOut(id=t.pk, title=t.title, created_at=t.created_at)
+            for t in knowledge.unanswered
+        ],
+    )  # fmt: skip

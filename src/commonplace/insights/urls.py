@@ -4,5 +4,7 @@ from commonplace.insights import views
 
 app_name = "insights"
 urlpatterns = [
-    path("", views.find_experts, name="experts"),
+    path("experts/", views.find_experts, name="experts"),
+    path("c/<slug:slug>/knowledge-map/", views.knowledge_map, name="knowledge_map"),
+    path("c/<slug:slug>/knowledge-map.csv", views.knowledge_map_csv, name="knowledge_map_csv"),
 ]

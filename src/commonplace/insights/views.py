@@ -1,12 +1,22 @@
-"""Find an expert: by topic, or by pasting a question."""
+"""The mirror's pages: find an expert, and a community's knowledge map."""
 
 from __future__ import annotations
+
+import csv
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from commonplace.communities.access import access_community_content
 from commonplace.insights import queries
 from commonplace.insights.forms import FindExpertForm
+from commonplace.insights.knowledge_map import (
+    CHART_HEIGHT,
+    CHART_WIDTH,
+    build_map,
+    csv_rows,
+    treemap,
+)
 
 
 def find_experts(request: HttpRequest) -> HttpResponse:
@@ -27,3 +37,28 @@ def find_experts(request: HttpRequest) -> HttpResponse:
         {"form": form, "experts": experts},
         status=422 if form.errors else 200,
     )
+
+
+def knowledge_map(request: HttpRequest, slug: str) -> HttpResponse:
+    access = access_community_content(user=request.user, slug=slug)
+    knowledge = build_map(access.community)
+    return render(
+        request,
+        "insights/knowledge_map.html",
+        {
+            "community": access.community,
+            "access": access,
+            "map": knowledge,
+            "tiles": treemap(knowledge),
+            "chart_width": CHART_WIDTH,
+            "chart_height": CHART_HEIGHT,
+        },
+    )
+
+
+def knowledge_map_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    access = access_community_content(user=request.user, slug=slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-knowledge-map.csv"'
+    csv.writer(response).writerows(csv_rows(build_map(access.community)))
+    return response
