@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commonplace.discussions.actions import accept_answer, reply_to_thread
-from commonplace.insights.knowledge_map import bus_factor, build_map, risk_colour, treemap
+from commonplace.insights.knowledge_map import build_map, bus_factor, risk_colour, treemap
 from commonplace.repertoire.actions import create_entry
 from tests.factories import add_member, make_community, make_thread, make_user
 from tests.search.helpers import membership
