@@ -35,7 +35,15 @@ import random
 import time
 from typing import Any
 
-from scale_run import percentile, scale_parser, sizes_and_databases, summary, sweep, timed
+from scale_run import (
+    percentile,
+    run_worker,
+    scale_parser,
+    sizes_and_databases,
+    summary,
+    sweep,
+    timed,
+)
 
 GOAL_FULLTEXT_MS = 100.0
 GOAL_SIMILAR_MS = 150.0
@@ -143,24 +151,14 @@ def fill_vectors(document_model: Any) -> int:
     return len(ids)
 
 
-def worker(args: argparse.Namespace) -> dict[str, Any]:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonplace.settings")
-    django.setup()
-    from django.contrib.auth.models import AnonymousUser
-    from django.core.cache import cache
+def build(args: argparse.Namespace, figures: dict[str, Any]) -> None:
+    """Seed, index and fill vectors: a fresh constellation of `args.posts` posts."""
     from django.core.management import call_command
-    from django.db import connection
 
-    from commonplace.communities.models import Community, Membership, Topic
     from commonplace.discussions.models import Post, Thread
-    from commonplace.search import queries
     from commonplace.search.indexing import embed_pending, rebuild
     from commonplace.search.models import Document
 
-    figures: dict[str, Any] = {"database": connection.vendor, "posts_requested": args.posts}
-    call_command("migrate", verbosity=0)
     _, figures["seed_s"] = timed(
         call_command,
         "seed_scale",
@@ -197,6 +195,33 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         flush=True,
     )
     figures["filled_vectors"] = fill_vectors(Document)
+
+
+def worker(args: argparse.Namespace) -> dict[str, Any]:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonplace.settings")
+    django.setup()
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+
+    from commonplace.communities.models import Community, Membership, Topic
+    from commonplace.discussions.models import Post, Thread
+    from commonplace.search import queries
+    from commonplace.search.models import Document
+
+    figures: dict[str, Any] = {"database": connection.vendor, "posts_requested": args.posts}
+    call_command("migrate", verbosity=0)
+    if args.reuse:
+        # A database an earlier run built: only the queries are measured.
+        figures |= {"reused": True, "fulltext_build_s": None, "embedding_build_s_estimated": None}
+        figures["documents"] = Document.objects.count()
+        figures["posts"] = Post.objects.count()
+        print(f"  reusing {figures['posts']:,} posts, {figures['documents']:,} documents")
+    else:
+        build(args, figures)
     if connection.vendor == "postgresql":
         # As autovacuum would soon after a bulk load: without fresh statistics
         # the planner still believes every case is waiting for its embedding,
@@ -267,6 +292,12 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--similar", type=int, default=100)
     parser.add_argument("--embed-sample", type=int, default=1000)
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="Measure the queries on a database an earlier run built; skips seeding and indexing.",
+    )
+    parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--ann-sizes", default="20000,50000", help="Exact and HNSW.")
     parser.add_argument("--exact-sizes", default="200000,500000,1000000", help="Exact only.")
     args = parser.parse_args()
@@ -281,23 +312,34 @@ def main() -> None:
         [int(s) for s in args.ann_sizes.split(",") if s],
         [int(s) for s in args.exact_sizes.split(",") if s],
     )
-    runs = sweep(
-        __file__,
-        sizes,
-        databases,
-        lambda posts: [
-            "--posts", str(posts), "--queries", str(args.queries),
-            "--similar", str(args.similar), "--embed-sample", str(args.embed_sample),
-            "--communities", str(args.communities),
-        ],
-    )  # fmt: skip
+    if args.database_url:
+        runs = [
+            run_worker(
+                __file__,
+                ["--posts", "0", "--reuse", "--queries", str(args.queries),
+                 "--similar", str(args.similar)],
+                label=f"queries only, on {args.database_url}",
+                url=args.database_url,
+            )
+        ]  # fmt: skip
+    else:
+        runs = sweep(
+            __file__,
+            sizes,
+            databases,
+            lambda posts: [
+                "--posts", str(posts), "--queries", str(args.queries),
+                "--similar", str(args.similar), "--embed-sample", str(args.embed_sample),
+                "--communities", str(args.communities),
+            ],
+        )  # fmt: skip
 
     print(f"\n{'database':<11}{'posts':>10}{'docs':>10}{'FT build s':>11}{'emb s*':>8}"
           f"{'FT p50':>8}{'FT p99':>8}{'sim p50':>9}{'sim p99':>9}{'rel p99':>9}")  # fmt: skip
     for r in runs:
         print(
             f"{r['database']:<11}{r['posts']:>10,}{r['documents']:>10,}"
-            f"{r['fulltext_build_s']:>11}{r['embedding_build_s_estimated']:>8}"
+            f"{r['fulltext_build_s'] or '-':>11}{r['embedding_build_s_estimated'] or '-':>8}"
             f"{r['fulltext']['p50_ms']:>8}{r['fulltext']['p99_ms']:>8}"
             f"{r['similar']['p50_ms']:>9}{r['similar']['p99_ms']:>9}{r['related']['p99_ms']:>9}"
         )
