@@ -6,6 +6,8 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+from tests.mail import smtp_server  # noqa: F401 (a fixture for every test)
+
 # The settings a WhiteNoise scan of the static files depends on.
 _STATIC_SETTINGS = (
     "DEBUG",
@@ -85,6 +87,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="commonplace-test-media-")
     _scan_static_files_once()
+    # Background tasks run where they are scheduled, in memory: a test sees
+    # their effect at once (tests/core/test_tasks.py runs a real consumer).
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_KeepTogetherScheduling(), "keep-together-scheduling")
 

@@ -133,6 +133,16 @@ PAGE_LEAVE = {  # the only coordinator cannot leave
     "private": (LOGIN, 404, 404, 302, 409),
 }
 
+SUGGESTED = {  # who routing asked: the asker (the member) and the coordinators
+    "public":  (404, 404, 404, 200, 200),
+    "members": (404, 403, 403, 200, 200),
+    "private": (404, 404, 404, 200, 200),
+}
+API_SUGGESTED = {
+    "public":  (403, 403, 403, 200, 200),
+    "members": (404, 403, 403, 200, 200),
+    "private": (404, 404, 404, 200, 200),
+}
 API_MEMBERS_CREATE = {
     "public":  (401, 403, 403, 201, 201),
     "members": (401, 403, 403, 201, 201),
@@ -537,6 +547,14 @@ PAGES: list[Page] = [
     ),
     # the knowledge map: the community's content, as its threads are
     Page("insights:knowledge_map", "GET", READ),
+    Page(
+        "insights:suggested_answerers",
+        "GET",
+        SUGGESTED,
+        args=lambda w: (w.slug, w.thread.pk),
+    ),
+    # notifications: each person's own, from communities they may read
+    Page("notifications", "GET", everywhere((LOGIN, 200, 200, 200, 200)), args=_no_args),
     Page("insights:knowledge_map_csv", "GET", READ),
     # discussions
     Page("discussions:threads", "GET", READ),
@@ -602,6 +620,30 @@ def _entry_params(w: World) -> dict[str, Any]:
 API_ENDPOINTS: list[Api] = [
     Api("GET", "/me", everywhere((401, 200, 200, 200, 200)), params=lambda w: {}),
     Api("GET", "/me/data", everywhere((401, 200, 200, 200, 200)), params=lambda w: {}),
+    Api("GET", "/me/preferences", everywhere((401, 200, 200, 200, 200)), params=lambda w: {}),
+    Api(
+        "PATCH",
+        "/me/preferences",
+        everywhere((401, 200, 200, 200, 200)),
+        params=lambda w: {},
+        payload=lambda w: {"routes_questions": False},
+        writes=False,  # a person's own settings, not the community's
+    ),
+    Api("GET", "/me/notifications", everywhere((401, 200, 200, 200, 200)), params=lambda w: {}),
+    Api(
+        "POST",
+        "/me/notifications/read",
+        everywhere((401, 200, 200, 200, 200)),
+        params=lambda w: {},
+        payload=lambda w: {},
+        writes=False,  # nothing unread to mark
+    ),
+    Api(
+        "GET",
+        "/communities/{slug}/threads/{thread_id}/suggested-answerers",
+        API_SUGGESTED,
+        params=_thread_params,
+    ),
     Api(
         "GET",
         "/people/{username}",
@@ -967,7 +1009,8 @@ def test_endpoint_answers_each_viewer_as_the_matrix_says(
 
 def test_matrix_covers_every_page_url_name() -> None:
     resolver = get_resolver()
-    names = {"home", "profile", "skill_endorsement"}
+    # open_notification needs a notification of the viewer's own: test_notifications covers it.
+    names = {"home", "profile", "skill_endorsement", "notifications"}
     for namespace in ("accounts", "communities", "discussions", "insights", "repertoire", "search"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{k}" for k in sub.reverse_dict if isinstance(k, str)}

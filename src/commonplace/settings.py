@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "huey.contrib.djhuey",
     "axes",
     "commonplace.core",
     "commonplace.accounts",
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "commonplace.communities.context_processors.notifications",
             ],
             "builtins": ["commonplace.core.templatetags.commonplace"],
         },
@@ -186,7 +188,24 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+# Links in e-mails need the address people reach the site at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Commonplace <noreply@localhost>")
+
+# Background work (routing questions, e-mail) and periodic jobs go through
+# Huey. One installation needs nothing more than a SQLite file beside the
+# database; several app servers share Redis (`REDIS_URL`) instead.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY = {
+    "name": "commonplace",
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "tasks.sqlite3")},
+    # Tasks run inside the request that schedules them when no consumer runs.
+    "immediate": _env_bool("TASKS_IMMEDIATE", False),
+    "utc": True,
+    "results": False,
+    "consumer": {"workers": int(os.environ.get("TASK_WORKERS", "2")), "worker_type": "thread"},
+}
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,12 @@ urlpatterns = [
         community_views.skill_endorsement,
         name="skill_endorsement",
     ),
+    path("notifications/", community_views.notifications, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/open/",
+        community_views.open_notification,
+        name="open_notification",
+    ),
     path("c/", include("commonplace.communities.urls")),
     path("c/", include("commonplace.discussions.urls")),
     path("c/", include("commonplace.repertoire.urls")),

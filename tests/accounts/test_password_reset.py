@@ -8,67 +8,18 @@ in production; the test reads the link back out of what was received.
 from __future__ import annotations
 
 import re
-import socket
-from collections.abc import Iterator
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import Client
 
 from tests.factories import PASSWORD, make_user
+from tests.mail import MailStore, plain_body
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-new-and-longer-passphrase"
 RESET_LINK = re.compile(r"http://testserver(/accounts/reset/[^/\s]+/[^/\s]+/)")
-
-
-class MailStore:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.recipients: list[list[str]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        message = message_from_bytes(envelope.original_content, policy=policy.default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        self.recipients.append(list(envelope.rcpt_tos))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_server(settings: Any) -> Iterator[MailStore]:
-    store = MailStore()
-    controller = Controller(store, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    try:
-        yield store
-    finally:
-        controller.stop()
-
-
-def _body(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain",))
-    assert part is not None
-    return str(part.get_content())
 
 
 def _log_in(client: Client, username: str, password: str) -> Any:
@@ -89,7 +40,7 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(
     message = smtp_server.messages[0]
     assert smtp_server.recipients[0] == ["brewer@example.org"]
     assert message["To"] == "brewer@example.org"
-    body = _body(message)
+    body = plain_body(message)
     assert "Hello Bea Brewer" in body
     match = RESET_LINK.search(body)
     assert match, body
@@ -124,7 +75,7 @@ def test_password_reset_refuses_a_new_password_that_is_too_weak(
 ) -> None:
     make_user("brewer", email="brewer@example.org")
     client.post("/accounts/password-reset/", {"email": "brewer@example.org"})
-    match = RESET_LINK.search(_body(smtp_server.messages[0]))
+    match = RESET_LINK.search(plain_body(smtp_server.messages[0]))
     assert match
     form_page = client.get(match.group(1), follow=True)
     response = client.post(

@@ -56,15 +56,46 @@ def update_profile(
     location: str,
     skills: list[str],
     interests: list[str],
+    routes_questions: bool | None = None,
+    email_notifications: bool | None = None,
 ) -> User:
+    """Save `user`'s profile; the two preferences are left alone when not given."""
     user.display_name = display_name.strip()
     user.bio = bio
     user.org_unit = org_unit.strip()
     user.location = location.strip()
     user.skills = _clean_list(skills, field="skills")
     user.interests = _clean_list(interests, field="interests")
-    user.save(update_fields=["display_name", "bio", "org_unit", "location", "skills", "interests"])
+    user.save(
+        update_fields=[
+            "display_name",
+            "bio",
+            "org_unit",
+            "location",
+            "skills",
+            "interests",
+        ]
+    )
+    set_preferences(
+        user=user, routes_questions=routes_questions, email_notifications=email_notifications
+    )
     record_activity(actor=user, verb=Verb.PROFILE_UPDATED, target=user)
+    return user
+
+
+def set_preferences(
+    *, user: User, routes_questions: bool | None = None, email_notifications: bool | None = None
+) -> User:
+    """Change whether routing may suggest `user`, and whether they get e-mail; None keeps."""
+    changed = []
+    if routes_questions is not None:
+        user.routes_questions = routes_questions
+        changed.append("routes_questions")
+    if email_notifications is not None:
+        user.email_notifications = email_notifications
+        changed.append("email_notifications")
+    if changed:
+        user.save(update_fields=changed)
     return user
 
 

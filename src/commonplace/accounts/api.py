@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from commonplace.accounts import actions
 from commonplace.accounts.access import access_user
 from commonplace.accounts.api_auth import require_user, viewer
 from commonplace.communities.queries import list_visible_memberships
@@ -36,6 +37,26 @@ def _profile(person: object, memberships: object) -> dict[str, object]:
 def me(request: HttpRequest) -> dict[str, object]:
     user = require_user(request)
     return _profile(user, list_visible_memberships(person=user, viewer=user))
+
+
+class PreferencesOut(Schema):
+    routes_questions: bool
+    email_notifications: bool
+
+
+class PreferencesPatch(Schema):
+    routes_questions: bool | None = None
+    email_notifications: bool | None = None
+
+
+@router.get("/me/preferences", response=PreferencesOut, summary="Your routing and e-mail choices")
+def preferences(request: HttpRequest) -> object:
+    return require_user(request)
+
+
+@router.patch("/me/preferences", response=PreferencesOut, summary="Change them")
+def update_preferences(request: HttpRequest, payload: PreferencesPatch) -> object:
+    return actions.set_preferences(user=require_user(request), **payload.dict())
 
 
 @router.get("/me/data", summary="Download your own data: profile, memberships, posts, votes")

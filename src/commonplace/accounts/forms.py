@@ -54,6 +54,16 @@ class ProfileForm(forms.Form):
         required=False,
         help_text="What you want to learn more about, separated by commas.",
     )
+    routes_questions = forms.BooleanField(
+        required=False,
+        label="Suggest me for questions I may be able to answer",
+        help_text="Askers see you among the people who may know; uncheck to be left out.",
+    )
+    email_notifications = forms.BooleanField(
+        required=False,
+        label="E-mail me my notifications",
+        help_text="Sent to the address on your account.",
+    )
 
     def clean_skills(self) -> list[str]:
         return split_list(self.cleaned_data["skills"])

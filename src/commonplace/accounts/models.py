@@ -17,6 +17,12 @@ class User(AbstractUser):
     # not free text, so expertise can later be matched topic by topic.
     skills = models.JSONField(default=list, blank=True)
     interests = models.JSONField(default=list, blank=True)
+    # Routing asks likely answerers to look at new questions; some people
+    # would rather find questions themselves.
+    routes_questions = models.BooleanField(
+        "Suggest me for questions I may be able to answer", default=True
+    )
+    email_notifications = models.BooleanField("E-mail me my notifications", default=True)
 
     class Meta:
         ordering = ["username"]

@@ -71,6 +71,8 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         "location": user.location,
         "skills": ", ".join(user.skills),
         "interests": ", ".join(user.interests),
+        "routes_questions": user.routes_questions,
+        "email_notifications": user.email_notifications,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -80,7 +82,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             add_domain_error(form, error)
         else:
             messages.success(request, "Your profile is saved.")
-            return redirect("accounts:profile", username=user.username)
+            return redirect("profile", username=user.username)
     return render(
         request, "accounts/profile_edit.html", {"form": form}, status=422 if form.errors else 200
     )

@@ -21,10 +21,14 @@ from commonplace.communities.models import (
     LeadershipRole,
     Membership,
     MembershipStatus,
+    Notification,
+    NotificationKind,
     Role,
     Topic,
+    Visibility,
 )
 from commonplace.communities.permissions import check_can_endorse_skill
+from commonplace.communities.tasks import email_notification
 from commonplace.core.activity import record_activity
 from commonplace.core.db import latest
 from commonplace.core.errors import ConflictError, DomainError, ForbiddenError
@@ -32,6 +36,8 @@ from commonplace.core.models import Verb
 
 RESERVED_SLUGS = {"new", "api", "static", "admin", "accounts", "u", "c", "search"}
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Routing a question again after more than two weeks asks people who can no longer help.
+MAX_REROUTE_HOURS = 336
 CHARTER_FIELDS = (
     "name",
     "strategic_context",
@@ -42,6 +48,8 @@ CHARTER_FIELDS = (
     "recognition",
     "cadence",
     "accent_color",
+    "notify_suggested_answerers",
+    "reroute_after_hours",
 )
 
 
@@ -56,6 +64,12 @@ def _check_charter(values: dict[str, Any]) -> None:
     colour = values.get("accent_color")
     if colour is not None and not HEX_COLOUR.match(colour):
         raise DomainError("Give the colour as #rrggbb.", field="accent_color")
+    hours = values.get("reroute_after_hours")
+    if hours is not None and not 0 <= hours <= MAX_REROUTE_HOURS:
+        raise DomainError(
+            f"Give a delay between 0 (never) and {MAX_REROUTE_HOURS} hours.",
+            field="reroute_after_hours",
+        )
     if "name" in values and not str(values["name"]).strip():
         raise DomainError("A community needs a name.", field="name")
 
@@ -513,3 +527,45 @@ def withdraw_skill_endorsement(*, person: User, skill: str, by: User) -> None:
     if not deleted:
         raise ConflictError("You have not endorsed this skill.", field="skill")
     record_activity(actor=by, verb=Verb.SKILL_UNENDORSED, target=person, data={"skill": key})
+
+
+def notify(
+    *,
+    user: User,
+    community: Community,
+    kind: NotificationKind,
+    title: str,
+    url: str,
+    reason: str = "",
+) -> Notification | None:
+    """Tell `user` about something in `community`; e-mailed after commit if they wish.
+
+    Nothing is sent to someone who may not read the community (None is returned).
+    """
+    if (
+        community.visibility != Visibility.PUBLIC
+        and not Membership.objects.filter(
+            community=community, user=user, status=MembershipStatus.ACTIVE
+        ).exists()
+    ):
+        return None
+    notification = Notification.objects.create(
+        user=user,
+        community=community,
+        kind=kind,
+        title=title[:200],
+        url=url[:500],
+        reason=reason[:500],
+        created_at=timezone.now(),
+    )
+    if user.email and user.email_notifications and user.is_active:
+        transaction.on_commit(lambda: email_notification(notification.pk), robust=True)
+    return notification
+
+
+def mark_notifications_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark `user`'s unread notifications read (only `ids` if given); returns how many."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())

@@ -49,6 +49,8 @@ class CommunityOut(Schema):
     recognition: str
     cadence: str
     accent_color: str
+    notify_suggested_answerers: bool
+    reroute_after_hours: int
     member_count: int
     thread_count: int
     created_at: datetime
@@ -66,6 +68,8 @@ class CharterIn(Schema):
     recognition: Recognition = Recognition.UNRECOGNIZED
     cadence: Cadence = Cadence.NONE
     accent_color: str = Field("#2f6f5e", pattern=r"^#[0-9a-fA-F]{6}$")
+    notify_suggested_answerers: bool = False
+    reroute_after_hours: int = Field(48, ge=0, le=336)
 
 
 class CommunityIn(CharterIn):
@@ -86,6 +90,8 @@ class CommunityPatch(Schema):
     recognition: Recognition | None = None
     cadence: Cadence | None = None
     accent_color: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$")
+    notify_suggested_answerers: bool | None = None
+    reroute_after_hours: int | None = Field(None, ge=0, le=336)
     topics: list[str] | None = Field(None, max_length=200)
 
 
@@ -349,3 +355,52 @@ def withdraw_skill_endorsement(
     person = access_user(username=username)
     actions.withdraw_skill_endorsement(person=person, skill=payload.skill, by=user)
     return _skills_out(person, user)
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    community: str
+    title: str
+    url: str
+    reason: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationsReadIn(Schema):
+    # None marks every unread notification read.
+    ids: list[int] | None = Field(None, max_length=500)
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
+def _notification_out(n: object) -> dict[str, object]:
+    return {
+        **{f: getattr(n, f) for f in ("id", "kind", "title", "url", "reason", "created_at")},
+        "read_at": n.read_at,  # type: ignore[attr-defined]
+        "community": n.community.slug,  # type: ignore[attr-defined]
+    }
+
+
+@people_router.get(
+    "/me/notifications", response=PageOut[NotificationOut], summary="Your notifications"
+)
+def list_notifications(
+    request: HttpRequest, unread: bool = False, page: int = 1
+) -> dict[str, object]:
+    user = require_user(request)
+    result = paginate(
+        queries.list_notifications(user=user, unread_only=unread),
+        number=max(1, min(page, 100_000)),
+        per_page=50,
+    )
+    return {**page_out(result), "items": [_notification_out(n) for n in result.items]}
+
+
+@people_router.post("/me/notifications/read", response=MarkedOut, summary="Mark notifications read")
+def mark_notifications_read(request: HttpRequest, payload: NotificationsReadIn) -> MarkedOut:
+    user = require_user(request)
+    return MarkedOut(marked=actions.mark_notifications_read(user=user, ids=payload.ids))

@@ -54,9 +54,26 @@ class CharterForm(forms.Form):
         label="Accent colour",
         error_messages={"invalid": "Give the colour as #rrggbb."},
     )
+    notify_suggested_answerers = forms.BooleanField(
+        required=False,
+        label="Notify the people suggested for a question",
+        help_text="New questions always show who may know; with this, those people are told too.",
+    )
+    reroute_after_hours = forms.IntegerField(
+        min_value=0,
+        max_value=336,
+        initial=48,
+        required=False,
+        label="Ask others after (hours)",
+        help_text="When a question is still unanswered this long, suggest other people. 0: never.",
+    )
 
     def clean_topics(self) -> list[str]:
         return split_list(self.cleaned_data["topics"])
+
+    def clean_reroute_after_hours(self) -> int:
+        hours = self.cleaned_data["reroute_after_hours"]
+        return 48 if hours is None else int(hours)
 
     @classmethod
     def initial_for(cls, community: Community) -> dict[str, object]:

@@ -103,6 +103,11 @@ class Community(models.Model):
     )
     cadence = models.CharField(max_length=16, choices=Cadence.choices, default=Cadence.NONE)
     accent_color = models.CharField(max_length=7, default="#2f6f5e")
+    # Routing: new questions are always shown with the members likely to
+    # answer them; whether those members are told is the community's choice.
+    notify_suggested_answerers = models.BooleanField(default=False)
+    # Ask further people when a question is still unanswered this long (0: never).
+    reroute_after_hours = models.PositiveSmallIntegerField(default=48)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -261,3 +266,34 @@ class Membership(models.Model):
     @property
     def leadership_labels(self) -> list[str]:
         return [LeadershipRole(r).label for r in self.leadership_roles]
+
+
+class NotificationKind(models.TextChoices):
+    QUESTION_ROUTED = "question_routed", "A question you may be able to answer"
+
+
+class Notification(models.Model):
+    """Something one person should look at, in one community's context.
+
+    Shown only while the person may still read the community, so leaving a
+    private community hides what it sent.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    title = models.CharField(max_length=200)
+    url = models.CharField(max_length=500)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.title}"

@@ -13,6 +13,7 @@ from commonplace.communities.models import (
     Community,
     Membership,
     MembershipStatus,
+    Notification,
     Role,
     Topic,
     Visibility,
@@ -174,3 +175,19 @@ def list_skills(*, person: Any, viewer: Any) -> tuple[list[SkillLine], bool]:
         viewer, person, peers=viewer.is_authenticated and are_peers(viewer, person)
     )
     return lines, may
+
+
+def list_notifications(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
+    """`user`'s notifications, newest first, from communities they may still read."""
+    notifications = Notification.objects.filter(
+        user=user, community_id__in=readable_community_ids(user)
+    ).select_related("community")
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    return notifications
+
+
+def count_unread_notifications(*, user: Any) -> int:
+    if not user.is_authenticated:
+        return 0
+    return list_notifications(user=user, unread_only=True).count()

@@ -344,3 +344,32 @@ def skill_endorsement(request: HttpRequest, username: str) -> HttpResponse:
         actions.endorse_skill(person=person, skill=skill, by=user)
         messages.success(request, f"You vouched for {person.name} on “{skill}”.")
     return redirect("profile", username=person.username)
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's notifications; a POST marks them all read."""
+    user = signed_in_user(request)
+    if request.method == "POST":
+        count = actions.mark_notifications_read(user=user)
+        messages.success(request, f"Marked {count} notification{'s' * (count != 1)} read.")
+        return redirect("notifications")
+    page = paginate(
+        queries.list_notifications(user=user),
+        number=parse_page_number(request.GET.get("page")),
+        per_page=30,
+    )
+    return render(request, "communities/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark one notification read and go where it points."""
+    notification = (
+        queries.list_notifications(user=signed_in_user(request)).filter(pk=notification_id).first()
+    )
+    if notification is None:
+        raise Http404("No such notification.")
+    actions.mark_notifications_read(user=notification.user, ids=[notification.pk])
+    return redirect(notification.url)

@@ -403,6 +403,7 @@ def load_demo(*, log: Callable[[str], None] = print, seed: int = 7) -> int:
                 recognition=spec.recognition,
                 cadence=spec.cadence,
                 accent_color=spec.colour,
+                notify_suggested_answerers=True,
             )
             members = _members(index, spec, community, people[index * 3], people, rng, start)
             count = max(12, round(THREADS * spec.size / total_size))

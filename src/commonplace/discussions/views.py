@@ -34,6 +34,7 @@ from commonplace.discussions.forms import (
     VoteForm,
 )
 from commonplace.discussions.models import Post, Thread
+from commonplace.insights.queries import suggested_answerers_for
 from commonplace.repertoire.queries import list_entries_written_from
 from commonplace.search.queries import related_threads, similar_cases
 
@@ -134,6 +135,7 @@ def _thread_context(
         "linked": queries.list_linked_threads(thread=thread),
         "written_down_in": list_entries_written_from(thread=thread),
         "related": related_threads(thread=thread),
+        "suggested": suggested_answerers_for(viewer=request.user, access=access, thread=thread),
         "reply_form": PostForm(),
     }
 

@@ -9,8 +9,9 @@ from ninja import Field, Query, Router, Schema
 
 from commonplace.accounts.api_auth import viewer
 from commonplace.communities.access import access_community_content
-from commonplace.core.errors import DomainError
+from commonplace.core.errors import DomainError, ForbiddenError
 from commonplace.core.schemas import PersonOut
+from commonplace.discussions.access import access_thread
 from commonplace.insights import queries
 from commonplace.insights.forms import MAX_QUESTION_CHARS
 from commonplace.insights.knowledge_map import build_map
@@ -127,3 +128,43 @@ def knowledge_map(request: HttpRequest, slug: str) -> KnowledgeMapOut:
             for t in knowledge.unanswered
         ],
     )  # fmt: skip
+
+
+class SuggestedOut(Schema):
+    person: PersonOut
+    round: int
+    reason: str
+    notified: bool
+    suggested_at: datetime
+
+
+class SuggestionsOut(Schema):
+    pending: bool
+    people: list[SuggestedOut]
+
+
+@router.get(
+    "/communities/{slug}/threads/{thread_id}/suggested-answerers",
+    response=SuggestionsOut,
+    summary="Who routing asked about a question (its asker and coordinators only)",
+)
+def suggested_answerers(request: HttpRequest, slug: str, thread_id: int) -> SuggestionsOut:
+    user = viewer(request)
+    access = access_community_content(user=user, slug=slug)
+    thread = access_thread(access=access, thread_id=thread_id)
+    suggested = queries.suggested_answerers_for(viewer=user, access=access, thread=thread)
+    if suggested is None:
+        raise ForbiddenError("Only the asker and the coordinators see who was suggested.")
+    return SuggestionsOut(
+        pending=suggested.pending,
+        people=[
+            SuggestedOut(
+                person=PersonOut.model_validate(r.user, from_attributes=True),
+                round=r.round,
+                reason=r.reason,
+                notified=r.notified,
+                suggested_at=r.created_at,
+            )
+            for r in suggested.people
+        ],
+    )

@@ -7,6 +7,7 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         from commonplace.core.activity import follow_activity
-        from commonplace.insights.expertise import on_activity
+        from commonplace.insights import expertise, tasks
 
-        follow_activity(on_activity)
+        follow_activity(expertise.on_activity)
+        follow_activity(tasks.on_activity)

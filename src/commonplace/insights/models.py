@@ -43,3 +43,35 @@ class Expertise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.community_id} on {self.topic_id}: {self.score:.2f}"
+
+
+class RoutedQuestion(models.Model):
+    """One member suggested as a likely answerer of one question, in one round.
+
+    Routing's own record: shown to the asker, spread load across members
+    (how many open questions each was asked to look at lately), and let a
+    later round ask other people.
+    """
+
+    thread = models.ForeignKey("discussions.Thread", on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    round = models.PositiveSmallIntegerField(default=1)
+    score = models.FloatField()
+    reason = models.CharField(max_length=500)
+    notified = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="routed_once_per_member"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="routed_member_idx"),
+            models.Index(fields=["community", "-created_at"], name="routed_community_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"thread {self.thread_id} → {self.user_id} (round {self.round})"

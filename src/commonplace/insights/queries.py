@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
 from commonplace.accounts.models import User
 from commonplace.communities.models import Community, Membership, MembershipStatus, Topic
 from commonplace.communities.queries import readable_community_ids
 from commonplace.insights.experts import rank_experts
-from commonplace.insights.models import Expertise
+from commonplace.insights.models import Expertise, RoutedQuestion
 from commonplace.repertoire.models import Entry
 
 # Entries named in a reason ("wrote the practice ‘Dry hopping’"); more are counted.
@@ -150,9 +152,7 @@ def find_experts_on_topic(
     return sorted(found.values(), key=lambda e: (-e.score, e.person.pk))[:limit]
 
 
-def _question_evidence(
-    similar_answers: int, similar_accepted: int, entries: list[str]
-) -> list[str]:
+def question_evidence(similar_answers: int, similar_accepted: int, entries: list[str]) -> list[str]:
     said = []
     if similar_answers:
         line = f"answered {_plural(similar_answers, 'similar question')}"
@@ -187,9 +187,45 @@ def find_experts_for_question(
         FoundExpert(
             person=people[e.user_id],
             score=e.score,
-            evidence=_question_evidence(e.similar_answers, e.similar_accepted, e.entries),
+            evidence=question_evidence(e.similar_answers, e.similar_accepted, e.entries),
             strengths=list_member_strengths(person=people[e.user_id], viewer=viewer, limit=1),
         )
         for e in ranked
         if e.user_id in people
     ]
+
+
+# How long a new question shows "looking for people" before routing is
+# taken to have found nobody (it runs in the background after posting).
+ROUTING_GRACE = timedelta(minutes=2)
+
+
+@dataclass
+class Suggestions:
+    people: list[RoutedQuestion]
+    pending: bool  # routing has not run yet
+
+
+def suggested_answerers_for(*, viewer: Any, access: Any, thread: Any) -> Suggestions | None:
+    """Who routing suggested for `thread`, shown to its asker and the coordinators; else None.
+
+    `access` is the viewer's checked access to the thread's community.
+    """
+    if not thread.is_question or not viewer.is_authenticated:
+        return None
+    if viewer.pk != thread.author_id and not access.is_coordinator:
+        return None
+    people = list_suggested_answerers(thread=thread)
+    pending = (
+        not people and not thread.is_resolved and timezone.now() - thread.created_at < ROUTING_GRACE
+    )
+    return Suggestions(people=people, pending=pending)
+
+
+def list_suggested_answerers(*, thread: Any) -> list[RoutedQuestion]:
+    """Everyone routing asked about `thread`, by round and rank. The caller checked the viewer."""
+    return list(
+        RoutedQuestion.objects.filter(thread=thread, user__is_active=True)
+        .select_related("user")
+        .order_by("round", "-score", "user_id")
+    )

@@ -1,13 +1,14 @@
-"""The mirror's pages: find an expert, and a community's knowledge map."""
+"""The mirror's pages: find an expert, suggested answerers, a community's knowledge map."""
 
 from __future__ import annotations
 
 import csv
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from commonplace.communities.access import access_community_content
+from commonplace.discussions.access import access_thread
 from commonplace.insights import queries
 from commonplace.insights.forms import FindExpertForm
 from commonplace.insights.knowledge_map import (
@@ -62,3 +63,17 @@ def knowledge_map_csv(request: HttpRequest, slug: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{slug}-knowledge-map.csv"'
     csv.writer(response).writerows(csv_rows(build_map(access.community)))
     return response
+
+
+def suggested_answerers(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
+    """The asker's panel of people routing suggested (htmx polls it while routing runs)."""
+    access = access_community_content(user=request.user, slug=slug)
+    thread = access_thread(access=access, thread_id=thread_id)
+    suggested = queries.suggested_answerers_for(viewer=request.user, access=access, thread=thread)
+    if suggested is None:
+        raise Http404("Only the asker and the coordinators see who was suggested.")
+    return render(
+        request,
+        "insights/_suggested.html",
+        {"community": access.community, "thread": thread, "suggested": suggested},
+    )

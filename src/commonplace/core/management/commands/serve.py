@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -35,9 +37,29 @@ class Command(BaseCommand):
         )
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
         parser.add_argument("--quiet", action="store_true", help="No access log.")
+        parser.add_argument(
+            "--no-tasks",
+            action="store_true",
+            help="Do not start a task consumer (run `commonplace run_huey` elsewhere).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"Commonplace on http://{options['bind']}/ (Ctrl-C stops it)")
+        # Background work (routing questions, e-mail, periodic re-routing) needs
+        # a consumer; one beside the web server makes a single command enough.
+        consumer = (
+            None
+            if options["no_tasks"]
+            else subprocess.Popen([sys.executable, "-m", "commonplace.cli", "run_huey"])  # noqa: S603
+        )
+        try:
+            self._serve(options)
+        finally:
+            if consumer is not None:
+                consumer.terminate()
+                consumer.wait(timeout=30)
+
+    def _serve(self, options: dict[str, Any]) -> None:
         _Gunicorn(
             {
                 "bind": options["bind"],

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from commonplace.demo.load import load_demo
 from commonplace.insights.expertise import recompute as recompute_expertise
+from commonplace.insights.routing import route_open_questions
 from commonplace.search.indexing import deferred, rebuild
 
 
@@ -29,6 +32,10 @@ class Command(BaseCommand):
             # Also embeds every case, in bulk, for similar-case search.
             counts = rebuild()
             recompute_expertise()
+            # The last fortnight's open questions get their suggested answerers,
+            # as if they had been asked with the platform running.
+            routed = route_open_questions(since=timezone.now() - timedelta(days=14))
+            self.stdout.write(f"Suggested answerers for {routed} open questions.")
             self.stdout.write(f"Search index rebuilt: {sum(counts.values())} documents.")
         self.stdout.write(
             self.style.SUCCESS(f"Demo ready: {added} communities added or completed.")
