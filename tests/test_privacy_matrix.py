@@ -553,6 +553,8 @@ PAGES: list[Page] = [
         SUGGESTED,
         args=lambda w: (w.slug, w.thread.pk),
     ),
+    # the constellation: only the communities the viewer may read
+    Page("insights:constellation", "GET", everywhere((200,) * 5), args=_no_args),
     # notifications: each person's own, from communities they may read
     Page("notifications", "GET", everywhere((LOGIN, 200, 200, 200, 200)), args=_no_args),
     Page("insights:knowledge_map_csv", "GET", READ),
@@ -1159,6 +1161,13 @@ CROSS_COMMUNITY_SURFACES: list[tuple[str, Callable[[Constellation], str]]] = [
         lambda c: reverse("insights:experts") + "?q=A+public+answer",
     ),
     ("api search by author", lambda c: "/api/v1/search?q=author:insider-q7"),
+    ("constellation", lambda c: reverse("insights:constellation")),
+    (
+        "knowledge map of the public community, with its neighbours",
+        lambda c: reverse("insights:knowledge_map", args=[c.public.slug]),
+    ),
+    ("notifications", lambda c: reverse("notifications")),
+    ("api notifications", lambda c: "/api/v1/me/notifications"),
     (
         "similar cases in the public community",
         lambda c: (
@@ -1195,9 +1204,9 @@ def test_cross_community_surfaces_never_show_a_private_community(
     url = surface[1](c)
     client, extra = _signed_in_client(c, viewer, api=url.startswith("/api/"))
     response = client.get(url, **extra)
-    if url in {"/api/v1/me", "/api/v1/me/data"} and viewer == "anon":
+    if url in {"/api/v1/me", "/api/v1/me/data", "/api/v1/me/notifications"} and viewer == "anon":
         assert response.status_code == 401
-    elif url == reverse("accounts:my_data") and viewer == "anon":
+    elif url in {reverse("accounts:my_data"), reverse("notifications")} and viewer == "anon":
         assert response.status_code == 302
     else:
         assert response.status_code == 200

@@ -65,6 +65,10 @@ COMMUNITIES = [
                 "refurbished boards failing early",
                 "van stock that never matches the system",
             ],
+            "Onboarding": [
+                "a new engineer's first solo call-out",
+                "shadowing visits that teach nothing",
+            ],
             "Firmware": [
                 "rolling back a firmware update in the field",
                 "upgrading units that have no network access",
@@ -146,6 +150,10 @@ COMMUNITIES = [
                 "versioning training data",
                 "monitoring a model without labels",
             ],
+            "Migration": [
+                "moving dashboards off the old warehouse",
+                "totals that differ after a pipeline rewrite",
+            ],
             "Experimentation": [
                 "an A/B test stopped early by a product manager",
                 "sample sizes for a small customer segment",
@@ -205,6 +213,14 @@ COMMUNITIES = [
             "Funding": [
                 "a grant renewal with new reporting rules",
                 "charging fees without excluding families",
+            ],
+            "Onboarding": [
+                "a volunteer's first afternoon alone with a group",
+                "what to tell new staff in the first week",
+            ],
+            "Safety": [
+                "a safeguarding concern on a field trip",
+                "collecting children when a parent is late",
             ],
             "Volunteers": [
                 "volunteers who stop coming after a month",

@@ -83,7 +83,7 @@ def _entries_on(row: Expertise) -> list[Entry]:
     )
 
 
-def _still_member() -> Exists:
+def still_member() -> Exists:
     return Exists(
         Membership.objects.filter(
             user=OuterRef("user"), community=OuterRef("community"), status=MembershipStatus.ACTIVE
@@ -105,7 +105,7 @@ def list_member_strengths(*, person: Any, viewer: Any, limit: int = 6) -> list[S
     """`person`'s strongest topics, in communities `viewer` may read and `person` belongs to."""
     rows = list(
         Expertise.objects.filter(
-            _still_member(),
+            still_member(),
             user=person,
             topic__isnull=False,
             community_id__in=readable_community_ids(viewer),
@@ -139,7 +139,7 @@ def find_experts_on_topic(
         Q(slug=slugify(name)) | Q(name__iexact=name)
     )
     rows = list(
-        Expertise.objects.filter(_still_member(), topic__in=topics, user__is_active=True)
+        Expertise.objects.filter(still_member(), topic__in=topics, user__is_active=True)
         .select_related("community", "topic", "user")
         .order_by("-score", "user_id")[: limit * 5]
     )

@@ -5,6 +5,7 @@ from commonplace.insights import views
 app_name = "insights"
 urlpatterns = [
     path("experts/", views.find_experts, name="experts"),
+    path("constellation/", views.constellation, name="constellation"),
     path(
         "c/<slug:slug>/t/<int:thread_id>/suggested/",
         views.suggested_answerers,

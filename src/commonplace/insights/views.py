@@ -10,6 +10,16 @@ from django.shortcuts import render
 from commonplace.communities.access import access_community_content
 from commonplace.discussions.access import access_thread
 from commonplace.insights import queries
+from commonplace.insights.constellation import (
+    CHART_HEIGHT as SKY_HEIGHT,
+)
+from commonplace.insights.constellation import (
+    CHART_WIDTH as SKY_WIDTH,
+)
+from commonplace.insights.constellation import (
+    build_constellation,
+    chart,
+)
 from commonplace.insights.forms import FindExpertForm
 from commonplace.insights.knowledge_map import (
     CHART_HEIGHT,
@@ -40,9 +50,26 @@ def find_experts(request: HttpRequest) -> HttpResponse:
     )
 
 
+def constellation(request: HttpRequest) -> HttpResponse:
+    found = build_constellation(viewer=request.user)
+    nodes, edges = chart(found)
+    return render(
+        request,
+        "insights/constellation.html",
+        {
+            "constellation": found,
+            "nodes": nodes,
+            "edges": edges,
+            "chart_width": SKY_WIDTH,
+            "chart_height": SKY_HEIGHT,
+        },
+    )
+
+
 def knowledge_map(request: HttpRequest, slug: str) -> HttpResponse:
     access = access_community_content(user=request.user, slug=slug)
     knowledge = build_map(access.community)
+    neighbours = build_constellation(viewer=request.user).links_of(access.community)
     return render(
         request,
         "insights/knowledge_map.html",
@@ -51,6 +78,7 @@ def knowledge_map(request: HttpRequest, slug: str) -> HttpResponse:
             "access": access,
             "map": knowledge,
             "tiles": treemap(knowledge),
+            "neighbours": neighbours,
             "chart_width": CHART_WIDTH,
             "chart_height": CHART_HEIGHT,
         },
