@@ -26,7 +26,9 @@ from commonplace.insights.tasks import reroute_unanswered_questions, route_new_q
 from commonplace.search.indexing import embed_pending
 from tests.factories import add_member, make_community, make_user
 
-pytestmark = pytest.mark.django_db
+# Committed data: a task run by the queue closes connections left inside a
+# transaction (djhuey's close_db), as a consumer between tasks must.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -199,15 +199,37 @@ def _collect_declared(evidence: dict[Key, Evidence], members: Q, now: datetime) 
             e.score += DECLARED + sum(PEER * fade(moment, now) for moment in peers)
 
 
-def _rows(evidence: dict[Key, Evidence]) -> Iterable[Expertise]:
+COLUMNS = (
+    "user_id", "community_id", "topic_id", "score", "answers", "accepted", "helpful",
+    "entries", "entry_uses", "recent_answers", "recent_accepted", "declared",
+    "peer_endorsements", "last_active_at",
+)  # fmt: skip
+
+
+def _values(evidence: dict[Key, Evidence]) -> Iterable[tuple[object, ...]]:
     for (user_id, community_id, topic_id), e in evidence.items():
-        yield Expertise(
-            user_id=user_id, community_id=community_id, topic_id=topic_id, score=e.score,
-            answers=e.answers, accepted=e.accepted, helpful=e.helpful, entries=e.entries,
-            entry_uses=e.entry_uses, recent_answers=e.recent_answers,
-            recent_accepted=e.recent_accepted, declared=e.declared,
-            peer_endorsements=e.peer_endorsements, last_active_at=e.last_active_at,
+        yield (
+            user_id, community_id, topic_id, e.score, e.answers, e.accepted, e.helpful,
+            e.entries, e.entry_uses, e.recent_answers, e.recent_accepted, e.declared,
+            e.peer_endorsements, e.last_active_at,
         )  # fmt: skip
+
+
+def _write(evidence: dict[Key, Evidence]) -> None:
+    """Insert the rows; on PostgreSQL with COPY, which a million rows need to take seconds."""
+    if connection.vendor == "postgresql":
+        table = Expertise._meta.db_table
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+        ):
+            for values in _values(evidence):
+                copy.write_row(values)
+        return
+    Expertise.objects.bulk_create(
+        (Expertise(**dict(zip(COLUMNS, values, strict=True))) for values in _values(evidence)),
+        batch_size=CHUNK,
+    )
 
 
 def _rebuild(scope: Q, answers: Q, entries: Q, members: Q, now: datetime | None) -> int:
@@ -218,7 +240,7 @@ def _rebuild(scope: Q, answers: Q, entries: Q, members: Q, now: datetime | None)
     _collect_declared(evidence, members, now)
     with transaction.atomic():
         Expertise.objects.filter(scope).delete()
-        Expertise.objects.bulk_create(_rows(evidence), batch_size=CHUNK)
+        _write(evidence)
     return len(evidence)
 
 

@@ -14,12 +14,21 @@ class Expertise(models.Model):
     are kept beside the score so that every score can say why.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No database constraints: the table is rebuilt wholesale from the rows it
+    # points to, and checking a million references at commit cost half the
+    # rebuild. Deleting a member, community or topic still cascades (Django does it).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     community = models.ForeignKey(
-        "communities.Community", on_delete=models.CASCADE, related_name="+"
+        "communities.Community", on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
     topic = models.ForeignKey(
-        "communities.Topic", null=True, on_delete=models.CASCADE, related_name="+"
+        "communities.Topic",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     # Evidence weighted by kind and faded by age (expertise.HALF_LIFE_DAYS).
     score = models.FloatField()
