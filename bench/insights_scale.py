@@ -14,7 +14,14 @@ here from Debian's binaries), fills it with `commonplace seed-scale`, then:
    the same transaction: a new answer by one of the busiest answerers (whose
    profile costs the most to rebuild) and by a typical one, and the same
    answer accepted. Each write's whole action is timed, and the profile
-   update inside it separately.
+   update inside it separately;
+3. times routing new questions (`insights.routing.route_question`, what the
+   background task runs after a question is posted), on questions posted by
+   random members with the titles and bodies of earlier ones. A freshly
+   seeded database has no sentence embeddings, so its routing finds no
+   look-alikes; `--database-url` measures on one an earlier
+   `bench/search_latency.py` run built, embeddings included (the run adds
+   its answers and questions to that database).
 
 Prints a table per run; the last line is one JSON object with every figure.
 Goals: the recompute and the maps under 2 minutes at 1M posts; a write's
@@ -29,7 +36,7 @@ import os
 import random
 from typing import Any
 
-from scale_run import scale_parser, sizes_and_databases, summary, sweep, timed
+from scale_run import run_worker, scale_parser, sizes_and_databases, summary, sweep, timed
 
 GOAL_RECOMPUTE_S = 120.0
 GOAL_UPDATE_MS = 1000.0
@@ -52,15 +59,16 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
 
     figures: dict[str, Any] = {"database": connection.vendor, "posts_requested": args.posts}
     call_command("migrate", verbosity=0)
-    _, ms = timed(
-        call_command, "seed_scale", communities=args.communities,
-        members=max(1000, args.posts // 10), posts=args.posts, verbosity=0,
-    )  # fmt: skip
-    figures["seed_s"] = round(ms / 1000, 1)
+    if not args.reuse:
+        _, ms = timed(
+            call_command, "seed_scale", communities=args.communities,
+            members=max(1000, args.posts // 10), posts=args.posts, verbosity=0,
+        )  # fmt: skip
+        figures["seed_s"] = round(ms / 1000, 1)
     figures["posts"] = Post.objects.count()
     figures["threads"] = Thread.objects.count()
-    print(f"  seeded {figures['posts']:,} posts in {figures['seed_s']} s", flush=True)
-    if connection.vendor == "postgresql":
+    print(f"  {figures['posts']:,} posts (seeded in {figures.get('seed_s', '-')} s)", flush=True)
+    if connection.vendor == "postgresql" and not args.reuse:
         with connection.cursor() as cursor:  # as autovacuum would after a bulk load
             cursor.execute("VACUUM (ANALYZE)")
 
@@ -130,12 +138,63 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     expertise.refresh_members = original  # type: ignore[assignment]
     figures |= {k: summary(v) for k, v in timings.items()}
     figures["expertise_rows_after"] = Expertise.objects.count()
+    figures |= _routing(args, rng)
     return figures
+
+
+def _routing(args: argparse.Namespace, rng: random.Random) -> dict[str, Any]:
+    from commonplace.communities.models import Membership
+    from commonplace.discussions.actions import start_thread
+    from commonplace.discussions.models import QUESTION_KINDS, Post, Thread
+    from commonplace.insights.routing import route_question
+    from commonplace.search.models import Document
+
+    embedded = Document.objects.filter(embedding_pending=False).count()
+    # Earlier questions give the new ones realistic words; the asker is a random member.
+    samples = list(
+        Post.objects.filter(is_opening=True, thread__kind__in=QUESTION_KINDS)
+        .order_by("-id")
+        .values_list("thread__community_id", "thread__title", "body")[: args.routes * 20]
+    )
+    times, suggested = [], []
+    for community_id, title, body in rng.sample(samples, min(args.routes, len(samples))):
+        member = (
+            Membership.objects.filter(community_id=community_id, status="active")
+            .select_related("user", "community")
+            .order_by("?")
+            .first()
+        )
+        if member is None:
+            continue
+        thread = start_thread(
+            community=member.community, author=member.user, kind="problem_solving",
+            title=f"Again: {title}"[:200], body=body,
+        )  # fmt: skip
+        routed, ms = timed(route_question, thread=Thread.objects.get(pk=thread.pk))
+        times.append(ms)
+        suggested.append(len(routed))
+    print(
+        f"  routing {len(times)} new questions ({embedded:,} documents embedded): "
+        f"p50 {summary(times)['p50_ms']} ms, p99 {summary(times)['p99_ms']} ms",
+        flush=True,
+    )
+    return {
+        "route": summary(times),
+        "routed_people_mean": round(sum(suggested) / max(1, len(suggested)), 2),
+        "documents_embedded": embedded,
+    }
 
 
 def main() -> None:
     parser = scale_parser(__doc__.split("\n\n")[0], posts="1000000")
     parser.add_argument("--writes", type=int, default=50)
+    parser.add_argument("--routes", type=int, default=30, help="New questions to route.")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="Measure on a database an earlier run built (embeddings included); skips seeding.",
+    )
+    parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         args.posts = int(args.posts)
@@ -143,24 +202,37 @@ def main() -> None:
         return
 
     sizes, databases = sizes_and_databases(args)
-    runs = sweep(
-        __file__,
-        sizes,
-        databases,
-        lambda posts: [
-            "--posts", str(posts), "--communities", str(args.communities),
-            "--writes", str(args.writes),
-        ],
-    )  # fmt: skip
+    if args.database_url:
+        runs = [
+            run_worker(
+                __file__,
+                ["--posts", "0", "--reuse", "--writes", str(args.writes),
+                 "--routes", str(args.routes)],
+                label=f"on {args.database_url}",
+                url=args.database_url,
+            )
+        ]  # fmt: skip
+    else:
+        runs = sweep(
+            __file__,
+            sizes,
+            databases,
+            lambda posts: [
+                "--posts", str(posts), "--communities", str(args.communities),
+                "--writes", str(args.writes), "--routes", str(args.routes),
+            ],
+        )  # fmt: skip
 
     print(f"\n{'database':<11}{'posts':>10}{'rows':>10}{'recompute s':>12}{'maps s':>8}"
-          f"{'answer p50':>11}{'p99':>7}{'update p50':>11}{'p99':>7}")  # fmt: skip
+          f"{'answer p50':>11}{'p99':>7}{'update p50':>11}{'p99':>7}"
+          f"{'route p50':>10}{'p99':>7}")  # fmt: skip
     for r in runs:
         print(
             f"{r['database']:<11}{r['posts']:>10,}{r['expertise_rows']:>10,}{r['recompute_s']:>12}"
             f"{r['knowledge_map_all_s']:>8}"
             f"{r['answer']['p50_ms']:>11}{r['answer']['p99_ms']:>7}"
             f"{r['profile_update']['p50_ms']:>11}{r['profile_update']['p99_ms']:>7}"
+            f"{r['route']['p50_ms']:>10}{r['route']['p99_ms']:>7}"
         )
     largest = [r for r in runs if r["posts"] == max(x["posts"] for x in runs)]
     goals = {
