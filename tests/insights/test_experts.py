@@ -116,3 +116,21 @@ def test_rank_experts_weighs_recent_activity(brewers) -> None:  # type: ignore[n
     embed_pending()
     ranked = _ranked(community, "Chill haze in my lager")
     assert ranked.index(busy.pk) < ranked.index(quiet.pk)
+
+
+def test_rank_experts_prefers_the_member_who_answered_lately(brewers) -> None:  # type: ignore[no-untyped-def]
+    community, people = brewers
+    # Created first, `earlier` would win a tie on the user id.
+    earlier, lately = (add_member(community, make_user(n)) for n in ("earlier", "lately"))
+    look_alike = _question(community, people["asker"], "Hop creep in a keg", NOW - timedelta(80))
+    other = _question(community, people["asker"], "Which kettle?", NOW - timedelta(80))
+    for member, last_seen in ((lately, 1), (earlier, 70)):
+        reply_to_thread(
+            thread=look_alike, author=member, body="Dry hop cooler.", at=NOW - timedelta(80)
+        )
+        reply_to_thread(
+            thread=other, author=member, body="A bigger one.", at=NOW - timedelta(last_seen)
+        )
+    embed_pending()
+    ranked = _ranked(community, "Hop creep after dry hopping a keg")
+    assert ranked.index(lately.pk) < ranked.index(earlier.pk)

@@ -16,8 +16,11 @@ from commonplace.communities.models import Membership, Notification, Notificatio
 from commonplace.communities.queries import list_notifications
 from commonplace.core.activity import bulk_writes
 from commonplace.discussions.actions import accept_answer, reply_to_thread, start_thread
+from commonplace.discussions.models import Thread
 from commonplace.insights import routing
-from commonplace.insights.models import RoutedQuestion
+from commonplace.insights.models import QuestionRouting, RoutedQuestion
+from commonplace.insights.queries import list_suggested_answerers
+from commonplace.insights.tasks import reroute_unanswered_questions
 from commonplace.search.indexing import embed_pending
 from tests.factories import add_member, make_community, make_user
 from tests.mail import MailStore, plain_body
@@ -207,7 +210,7 @@ def test_reroute_unanswered_asks_other_people_after_the_delay(
     first = set(_routed(thread))
     assert routing.reroute_unanswered(now=timezone.now() + timedelta(hours=23)) == 0
     later = timezone.now() + timedelta(hours=25)
-    assert routing.threads_due_for_rerouting(now=later) == [thread.pk]
+    assert routing.threads_due_for_rerouting(now=later) == [(thread.pk, 1)]
     routing.reroute_unanswered(now=later)
     second = RoutedQuestion.objects.filter(thread=thread, round=2)
     assert second.exists()
@@ -245,11 +248,92 @@ def test_reroute_unanswered_never_runs_where_the_delay_is_zero(
 def test_route_question_stops_after_the_last_round(brewers) -> None:  # type: ignore[no-untyped-def]
     community, people = brewers
     thread = _ask(community, people["asker"], HOPS_QUESTION)
-    RoutedQuestion.objects.create(
-        thread=thread, community=community, user=people["quiet"], round=routing.MAX_ROUNDS,
-        score=1.0, reason="answered questions here before.", created_at=timezone.now(),
-    )  # fmt: skip
+    QuestionRouting.objects.create(
+        thread=thread, rounds=routing.MAX_ROUNDS, last_routed_at=timezone.now()
+    )
     assert routing.route_question(thread=thread) == []
+
+
+def test_route_question_leaves_a_round_another_sweep_ran(brewers) -> None:  # type: ignore[no-untyped-def]
+    community, people = brewers
+    thread = _ask(community, people["asker"], HOPS_QUESTION)
+    assert routing.route_question(thread=thread, expected_rounds=0)
+    # A second consumer that saw the question due before the first round ran.
+    assert routing.route_question(thread=thread, expected_rounds=0) == []
+    assert QuestionRouting.objects.get(thread=thread).rounds == 1
+
+
+def test_reroute_unanswered_waits_the_delay_after_a_round_that_found_nobody(brewers) -> None:  # type: ignore[no-untyped-def]
+    community, people = brewers
+    community.reroute_after_hours = 24
+    community.save()
+    lonely = make_community(slug="lonely", reroute_after_hours=24)
+    thread = _ask(lonely, add_member(lonely, make_user("alone")), HOPS_QUESTION)
+    assert routing.route_question(thread=thread) == []  # nobody else there
+    state = QuestionRouting.objects.get(thread=thread)
+    assert state.rounds == 1 and state.next_route_at is not None
+    assert routing.threads_due_for_rerouting(now=timezone.now() + timedelta(hours=1)) == []
+    due = routing.threads_due_for_rerouting(now=timezone.now() + timedelta(hours=25))
+    assert due == [(thread.pk, 1)]
+
+
+def test_reroute_unanswered_settles_questions_that_are_done(brewers) -> None:  # type: ignore[no-untyped-def]
+    community, people = brewers
+    exhausted = _ask(community, people["asker"], HOPS_QUESTION)
+    for _ in range(routing.MAX_ROUNDS):
+        state = QuestionRouting.objects.filter(thread=exhausted).first()
+        routing.route_question(thread=exhausted, expected_rounds=state.rounds if state else 0)
+    assert QuestionRouting.objects.get(thread=exhausted).next_route_at is None
+    answered = _ask(community, people["asker"], "Grassy flavour after dry hopping a pale ale")
+    routing.route_question(thread=answered)
+    reply_to_thread(thread=answered, author=people["quiet"], body="Less hops.")
+    later = timezone.now() + timedelta(days=5)
+    assert routing.threads_due_for_rerouting(now=later) == []
+    assert QuestionRouting.objects.get(thread=answered).next_route_at is None
+
+
+def test_reroute_unanswered_sees_replies_to_a_question_whose_asker_was_removed(brewers) -> None:  # type: ignore[no-untyped-def]
+    community, people = brewers
+    thread = _ask(community, people["asker"], HOPS_QUESTION)
+    routing.route_question(thread=thread)
+    reply_to_thread(thread=thread, author=people["quiet"], body="Less hops.")
+    Thread.objects.filter(pk=thread.pk).update(author=None)
+    assert routing.threads_due_for_rerouting(now=timezone.now() + timedelta(days=5)) == []
+
+
+def test_sweep_routes_a_question_whose_task_was_lost(brewers) -> None:  # type: ignore[no-untyped-def]
+    community, people = brewers
+    # Posted without its commit callbacks: as if no consumer had ever run its task.
+    thread = _ask(community, people["asker"], HOPS_QUESTION)
+    Thread.objects.filter(pk=thread.pk).update(created_at=timezone.now() - timedelta(minutes=10))
+    reroute_unanswered_questions.call_local()
+    assert "hops" in _routed(thread)
+
+
+def test_email_is_not_sent_to_someone_who_left_before_it_went_out(
+    brewers, django_capture_on_commit_callbacks, smtp_server: MailStore
+) -> None:  # type: ignore[no-untyped-def]
+    community, people = brewers
+    with django_capture_on_commit_callbacks() as callbacks:
+        notify(
+            user=people["hops"], community=community, kind=NotificationKind.QUESTION_ROUTED,
+            title="Private question", url="/c/brewers/",
+        )  # fmt: skip
+    leave_community(membership=Membership.objects.get(community=community, user=people["hops"]))
+    for callback in callbacks:
+        callback()
+    assert not smtp_server.messages
+
+
+def test_suggested_list_drops_people_who_left_or_opted_out(
+    brewers, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    community, people = brewers
+    thread = _post_question(django_capture_on_commit_callbacks, community, people["asker"])
+    asked = {r.user.username for r in list_suggested_answerers(thread=thread)}
+    assert "hops" in asked
+    set_preferences(user=people["hops"], routes_questions=False)
+    assert "hops" not in {r.user.username for r in list_suggested_answerers(thread=thread)}
 
 
 @pytest.fixture

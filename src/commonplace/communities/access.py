@@ -61,6 +61,11 @@ def _membership_of(user: Any, community: Community) -> Membership | None:
     return Membership.objects.filter(community=community, user=user).first()
 
 
+def may_read_community(user: Any, community: Community) -> bool:
+    """Whether `user` may read `community`'s content now (for work done later, such as e-mail)."""
+    return permissions.can_read_community(user, community, _membership_of(user, community))
+
+
 def access_community(*, user: Any, slug: str) -> CommunityAccess:
     """The community if the viewer may know it exists; 404 otherwise."""
     community = Community.objects.filter(slug=slug).first()

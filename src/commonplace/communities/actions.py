@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from commonplace.accounts.models import SkillEndorsement, User, skill_key
-from commonplace.communities.access import are_peers
+from commonplace.communities.access import are_peers, may_read_community
 from commonplace.communities.models import (
     Community,
     DomainRevision,
@@ -25,7 +25,6 @@ from commonplace.communities.models import (
     NotificationKind,
     Role,
     Topic,
-    Visibility,
 )
 from commonplace.communities.permissions import check_can_endorse_skill
 from commonplace.communities.tasks import email_notification
@@ -542,12 +541,7 @@ def notify(
 
     Nothing is sent to someone who may not read the community (None is returned).
     """
-    if (
-        community.visibility != Visibility.PUBLIC
-        and not Membership.objects.filter(
-            community=community, user=user, status=MembershipStatus.ACTIVE
-        ).exists()
-    ):
+    if not may_read_community(user, community):
         return None
     notification = Notification.objects.create(
         user=user,

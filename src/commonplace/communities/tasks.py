@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
+from commonplace.communities.access import may_read_community
 from commonplace.communities.models import Notification
 
 
@@ -18,7 +20,14 @@ def email_notification(notification_id: int) -> None:
         .filter(pk=notification_id, emailed_at__isnull=True, read_at__isnull=True)
         .first()
     )
-    if notification is None or not notification.user.email:
+    if notification is None:
+        return
+    user = notification.user
+    # Checked again when sending: the person may have left the community,
+    # turned e-mail off or been deactivated since the notification was made.
+    if not (user.email and user.email_notifications and user.is_active):
+        return
+    if not may_read_community(user, notification.community):
         return
     lines = [notification.title, ""]
     if notification.reason:
@@ -27,7 +36,7 @@ def email_notification(notification_id: int) -> None:
         f"{settings.SITE_URL}{notification.url}",
         "",
         "You can stop these e-mails, or being suggested for questions, on your profile:",
-        f"{settings.SITE_URL}/accounts/profile/",
+        f"{settings.SITE_URL}{reverse('accounts:profile_edit')}",
     ]
     send_mail(
         subject=f"[{notification.community.name}] {notification.title}",

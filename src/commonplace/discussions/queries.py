@@ -160,6 +160,8 @@ def personal_data(user: Any) -> dict[str, object]:
             **{f: getattr(user, f) for f in profile_fields},
             "skills": user.skills,
             "interests": user.interests,
+            "routes_questions": user.routes_questions,
+            "email_notifications": user.email_notifications,
             "date_joined": user.date_joined.isoformat(),
         },
         "memberships": personal_memberships(user=user),

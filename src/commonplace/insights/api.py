@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from commonplace.accounts.api_auth import viewer
@@ -152,6 +152,8 @@ def suggested_answerers(request: HttpRequest, slug: str, thread_id: int) -> Sugg
     user = viewer(request)
     access = access_community_content(user=user, slug=slug)
     thread = access_thread(access=access, thread_id=thread_id)
+    if not thread.is_question:
+        raise Http404("Only questions are routed to people.")
     suggested = queries.suggested_answerers_for(viewer=user, access=access, thread=thread)
     if suggested is None:
         raise ForbiddenError("Only the asker and the coordinators see who was suggested.")

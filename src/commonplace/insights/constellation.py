@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count
 
 from commonplace.accounts.models import User
@@ -178,17 +179,21 @@ def _shared_topics(communities: dict[int, Community]) -> list[SharedTopic]:
 
 
 def _shared_members(ids: list[int]) -> dict[tuple[int, int], int]:
-    """Active members in common, per pair of communities (lower id first)."""
-    members: dict[int, set[int]] = defaultdict(set)
-    for user_id, community_id in Membership.objects.filter(
-        community_id__in=ids, status=MembershipStatus.ACTIVE
-    ).values_list("user_id", "community_id"):
-        members[community_id].add(user_id)
-    return {
-        (a, b): len(members[a] & members[b])
-        for a, b in combinations(sorted(members), 2)
-        if members[a] & members[b]
-    }
+    """Active members in common, per pair of communities (lower id first), counted in SQL."""
+    if len(ids) < 2:
+        return {}
+    table = connection.ops.quote_name(Membership._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.community_id, b.community_id, COUNT(*) FROM {table} a "  # noqa: S608
+            f"JOIN {table} b ON b.user_id = a.user_id AND b.community_id > a.community_id "
+            f"WHERE a.status = %s AND b.status = %s "
+            f"AND a.community_id IN ({marks}) AND b.community_id IN ({marks}) "
+            "GROUP BY a.community_id, b.community_id",
+            [MembershipStatus.ACTIVE, MembershipStatus.ACTIVE, *ids, *ids],
+        )
+        return {(a, b): n for a, b, n in cursor.fetchall()}
 
 
 def _bridges(communities: dict[int, Community], shared: list[SharedTopic]) -> list[Bridge]:
@@ -283,3 +288,39 @@ def chart(constellation: Constellation) -> tuple[list[Node], list[Edge]]:
         for k in constellation.links
     ]
     return list(nodes.values()), edges
+
+
+def links_around(*, community: Community, viewer: Any) -> list[Link]:
+    """The communities `viewer` may read that share members or topics with `community`.
+
+    What the knowledge map lists; cheaper than the whole constellation, since
+    it counts only this community's members and topics.
+    """
+    others = {
+        c.pk: c
+        for c in Community.objects.filter(id__in=readable_community_ids(viewer)).exclude(
+            pk=community.pk
+        )
+    }
+    links: dict[int, Link] = {}
+    members = Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE)
+    for row in (
+        Membership.objects.filter(
+            community_id__in=others,
+            status=MembershipStatus.ACTIVE,
+            user_id__in=members.values("user_id"),
+        )
+        .values("community_id")
+        .annotate(n=Count("id"))
+    ):
+        other = others[row["community_id"]]
+        links[other.pk] = Link(a=community, b=other, shared_members=row["n"])
+    slugs = dict(Topic.objects.filter(community=community).values_list("slug", "name"))
+    for community_id, slug in Topic.objects.filter(
+        community_id__in=others, slug__in=slugs
+    ).values_list("community_id", "slug"):
+        other = others[community_id]
+        links.setdefault(other.pk, Link(a=community, b=other)).shared_topics.append(slugs[slug])
+    return sorted(
+        links.values(), key=lambda k: (-len(k.shared_topics), -k.shared_members, k.b.name)
+    )

@@ -84,3 +84,25 @@ class RoutedQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"thread {self.thread_id} → {self.user_id} (round {self.round})"
+
+
+class QuestionRouting(models.Model):
+    """Where routing stands for one question: rounds run, and when to look again.
+
+    Kept even when a round found nobody, so the re-routing sweep reads only
+    the questions due (`next_route_at`), never the same stuck ones again.
+    """
+
+    thread = models.OneToOneField(
+        "discussions.Thread", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    rounds = models.PositiveSmallIntegerField(default=0)
+    last_routed_at = models.DateTimeField()
+    # None: not again (rounds used up, routing off, or the question settled).
+    next_route_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["next_route_at"], name="routing_due_idx")]
+
+    def __str__(self) -> str:
+        return f"thread {self.thread_id}: {self.rounds} rounds, next {self.next_route_at}"

@@ -14,7 +14,7 @@ from commonplace.accounts.models import User
 from commonplace.communities.models import Community, Membership, MembershipStatus, Topic
 from commonplace.communities.queries import readable_community_ids
 from commonplace.insights.experts import rank_experts
-from commonplace.insights.models import Expertise, RoutedQuestion
+from commonplace.insights.models import Expertise, QuestionRouting, RoutedQuestion
 from commonplace.repertoire.models import Entry
 
 # Entries named in a reason ("wrote the practice ‘Dry hopping’"); more are counted.
@@ -204,6 +204,7 @@ ROUTING_GRACE = timedelta(minutes=2)
 class Suggestions:
     people: list[RoutedQuestion]
     pending: bool  # routing has not run yet
+    asker: bool  # the viewer asked (else a coordinator looks)
 
 
 def suggested_answerers_for(*, viewer: Any, access: Any, thread: Any) -> Suggestions | None:
@@ -217,15 +218,20 @@ def suggested_answerers_for(*, viewer: Any, access: Any, thread: Any) -> Suggest
         return None
     people = list_suggested_answerers(thread=thread)
     pending = (
-        not people and not thread.is_resolved and timezone.now() - thread.created_at < ROUTING_GRACE
+        not people
+        and not thread.is_resolved
+        and timezone.now() - thread.created_at < ROUTING_GRACE
+        and not QuestionRouting.objects.filter(thread=thread).exists()
     )
-    return Suggestions(people=people, pending=pending)
+    return Suggestions(people=people, pending=pending, asker=viewer.pk == thread.author_id)
 
 
 def list_suggested_answerers(*, thread: Any) -> list[RoutedQuestion]:
     """Everyone routing asked about `thread`, by round and rank. The caller checked the viewer."""
+    # People who left since, or asked not to be suggested, are not shown.
     return list(
-        RoutedQuestion.objects.filter(thread=thread, user__is_active=True)
+        RoutedQuestion.objects.filter(still_member(), thread=thread, user__is_active=True)
+        .filter(user__routes_questions=True)
         .select_related("user")
         .order_by("round", "-score", "user_id")
     )

@@ -16,16 +16,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from commonplace.accounts.models import User
 from commonplace.communities.actions import notify
-from commonplace.communities.models import Membership, MembershipStatus, NotificationKind
+from commonplace.communities.models import (
+    Community,
+    Membership,
+    MembershipStatus,
+    NotificationKind,
+)
 from commonplace.discussions.models import QUESTION_KINDS, Post, Thread
 from commonplace.insights.experts import rank_experts
-from commonplace.insights.models import RoutedQuestion
+from commonplace.insights.models import QuestionRouting, RoutedQuestion
 from commonplace.insights.queries import question_evidence
 
 SUGGESTIONS = 3
@@ -129,92 +134,140 @@ def _routable(thread: Thread) -> bool:
     return thread.kind in QUESTION_KINDS and thread.deleted_at is None and not thread.is_resolved
 
 
-@transaction.atomic
-def route_question(*, thread: Thread, now: datetime | None = None) -> list[RoutedQuestion]:
+def _answered_by_others(thread_ids: list[int]) -> set[int]:
+    """Which of these questions someone other than the asker has replied to."""
+    askers = dict(Thread.objects.filter(pk__in=thread_ids).values_list("pk", "author_id"))
+    return {
+        thread_id
+        for thread_id, author_id in Post.objects.filter(
+            thread_id__in=thread_ids, is_opening=False, deleted_at__isnull=True
+        ).values_list("thread_id", "author_id")
+        # A reply by a removed account (None) still answered; a question whose
+        # asker was removed is answered by any reply.
+        if author_id is None or author_id != askers.get(thread_id)
+    }
+
+
+def route_question(
+    *, thread: Thread, now: datetime | None = None, expected_rounds: int | None = None
+) -> list[RoutedQuestion]:
     """Suggest the next round of likely answerers for `thread`; notify them if the community wishes.
 
-    Does nothing for a thread that is not an open question, or that has had
-    `MAX_ROUNDS` rounds.
+    Ranking runs outside any transaction (it encodes the question and reads a
+    lot); the round is then written in a short one that locks the thread's
+    routing state and checks it again, so two consumers never run the same
+    round twice. `expected_rounds`: only route if exactly this many rounds
+    ran before (the sweep's view), else leave it to whoever got there first.
+    Does nothing for a thread that is not an open question.
     """
     now = now or timezone.now()
-    thread = Thread.objects.select_for_update().select_related("community").get(pk=thread.pk)
     if not _routable(thread):
         return []
-    last_round = RoutedQuestion.objects.filter(thread=thread).aggregate(n=Max("round"))["n"] or 0
-    if last_round >= MAX_ROUNDS:
-        return []
     chosen = choose_answerers(thread, now=now)
-    community = thread.community
-    routed = RoutedQuestion.objects.bulk_create(
-        RoutedQuestion(
-            thread=thread,
-            community=community,
-            user_id=c.user_id,
-            round=last_round + 1,
-            score=c.score,
-            reason=c.reason,
-            notified=community.notify_suggested_answerers,
-            created_at=now,
+    with transaction.atomic():
+        locked = Thread.objects.select_for_update().filter(pk=thread.pk).first()
+        if locked is None or not _routable(locked):
+            return []
+        state, _ = QuestionRouting.objects.select_for_update().get_or_create(
+            thread=locked, defaults={"last_routed_at": now}
         )
-        for c in chosen
-    )
-    if community.notify_suggested_answerers and routed:
-        url = reverse("discussions:thread", args=[community.slug, thread.pk])
-        people = User.objects.in_bulk([r.user_id for r in routed])
-        for r in routed:
-            notify(
-                user=people[r.user_id],
+        if state.rounds >= MAX_ROUNDS or (
+            expected_rounds is not None and state.rounds != expected_rounds
+        ):
+            return []
+        community = Community.objects.get(pk=locked.community_id)
+        asked = set(RoutedQuestion.objects.filter(thread=locked).values_list("user_id", flat=True))
+        chosen = [c for c in chosen if c.user_id not in asked]
+        state.rounds += 1
+        state.last_routed_at = now
+        hours = community.reroute_after_hours
+        # Rounds that find nobody count too: the sweep looks again after the
+        # delay, when the community's record may have grown, not every run.
+        state.next_route_at = (
+            now + timedelta(hours=hours) if hours and state.rounds < MAX_ROUNDS else None
+        )
+        state.save()
+        routed = RoutedQuestion.objects.bulk_create(
+            RoutedQuestion(
+                thread=locked,
                 community=community,
-                kind=NotificationKind.QUESTION_ROUTED,
-                title=f"Can you help? {thread.title}",
-                url=url,
-                reason=f"Suggested because you {r.reason}",
+                user_id=c.user_id,
+                round=state.rounds,
+                score=c.score,
+                reason=c.reason,
+                notified=community.notify_suggested_answerers,
+                created_at=now,
             )
+            for c in chosen
+        )
+        if community.notify_suggested_answerers and routed:
+            _notify(locked, community, routed)
     return routed
 
 
-def threads_due_for_rerouting(*, now: datetime | None = None) -> list[int]:
-    """Open questions whose last round is older than their community's delay."""
-    now = now or timezone.now()
-    answered_by_others = Post.objects.filter(
-        thread_id=OuterRef("pk"), is_opening=False, deleted_at__isnull=True
-    ).exclude(author_id=OuterRef("author_id"))
-    last_round = RoutedQuestion.objects.filter(thread_id=OuterRef("pk")).order_by("-created_at")
-    candidates = (
-        Thread.objects.filter(
-            kind__in=QUESTION_KINDS,
-            deleted_at__isnull=True,
-            accepted_answer__isnull=True,
-            created_at__gte=now - timedelta(days=REROUTE_WITHIN_DAYS),
-            community__reroute_after_hours__gt=0,
+def _notify(thread: Thread, community: Community, routed: list[RoutedQuestion]) -> None:
+    url = reverse("discussions:thread", args=[community.slug, thread.pk])
+    people = User.objects.in_bulk([r.user_id for r in routed])
+    for r in routed:
+        notify(
+            user=people[r.user_id],
+            community=community,
+            kind=NotificationKind.QUESTION_ROUTED,
+            title=f"Can you help? {thread.title}",
+            url=url,
+            reason=f"Suggested because you {r.reason}",
         )
-        .annotate(last_routed=Subquery(last_round.values("created_at")[:1]))
-        .filter(last_routed__isnull=False)
-        .exclude(Exists(answered_by_others))
-        .order_by("created_at")
-        .values_list("pk", "last_routed", "community__reroute_after_hours")
+
+
+def threads_due_for_rerouting(*, now: datetime | None = None) -> list[tuple[int, int]]:
+    """(thread, rounds so far) of the open questions whose next round is due, oldest due first.
+
+    Questions answered by someone other than the asker, resolved, deleted or
+    older than `REROUTE_WITHIN_DAYS` are settled on the way: not looked at again.
+    """
+    now = now or timezone.now()
+    due = list(
+        QuestionRouting.objects.filter(next_route_at__lte=now)
+        .order_by("next_route_at")
+        .values_list("thread_id", "rounds", "thread__created_at")[: REROUTE_BATCH * 2]
     )
-    due = [pk for pk, last, hours in candidates if last <= now - timedelta(hours=hours)]
-    return due[:REROUTE_BATCH]
+    threads = Thread.objects.in_bulk([thread_id for thread_id, _, _ in due])
+    answered = _answered_by_others(list(threads))
+    settled = [
+        thread_id
+        for thread_id, _, created_at in due
+        if thread_id not in threads
+        or thread_id in answered
+        or not _routable(threads[thread_id])
+        or created_at < now - timedelta(days=REROUTE_WITHIN_DAYS)
+    ]
+    QuestionRouting.objects.filter(thread_id__in=settled).update(next_route_at=None)
+    return [(t, rounds) for t, rounds, _ in due if t not in settled][:REROUTE_BATCH]
 
 
 def reroute_unanswered(*, now: datetime | None = None) -> int:
     """Route every question due again; returns how many got new suggestions."""
     now = now or timezone.now()
     rerouted = 0
-    for thread in Thread.objects.filter(pk__in=threads_due_for_rerouting(now=now)):
-        rerouted += bool(route_question(thread=thread, now=now))
+    for thread_id, rounds in threads_due_for_rerouting(now=now):
+        thread = Thread.objects.filter(pk=thread_id).first()
+        if thread is not None:
+            rerouted += bool(route_question(thread=thread, now=now, expected_rounds=rounds))
     return rerouted
 
 
-def route_open_questions(*, since: datetime) -> int:
-    """Route open questions asked since `since` that were never routed (after an import)."""
-    never_routed = ~Exists(RoutedQuestion.objects.filter(thread_id=OuterRef("pk")))
+def route_open_questions(*, since: datetime, before: datetime | None = None) -> int:
+    """Route open questions asked between `since` and `before` that were never routed.
+
+    For questions whose task was lost (no consumer, a queue down) and after an import.
+    """
+    never_routed = ~Exists(QuestionRouting.objects.filter(thread_id=OuterRef("pk")))
     threads = Thread.objects.filter(
         never_routed,
         kind__in=QUESTION_KINDS,
         deleted_at__isnull=True,
         accepted_answer__isnull=True,
         created_at__gte=since,
-    )
+        created_at__lt=before or timezone.now(),
+    ).order_by("created_at")[:REROUTE_BATCH]
     return sum(bool(route_question(thread=thread)) for thread in threads)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from commonplace.core.activity import writing_in_bulk
 from commonplace.core.models import Activity, Verb
 from commonplace.discussions.models import QUESTION_KINDS, Thread
-from commonplace.insights.routing import reroute_unanswered, route_question
+from commonplace.insights.routing import reroute_unanswered, route_open_questions, route_question
+
+# A question whose routing task never ran (no consumer, the queue down) is
+# picked up by the sweep once it is this old, and up to a day old.
+LOST_AFTER = timedelta(minutes=5)
+LOST_WITHIN = timedelta(days=1)
 
 
 @db_task(retries=2, retry_delay=30)
@@ -20,8 +28,11 @@ def route_new_question(thread_id: int) -> None:
 
 
 @db_periodic_task(crontab(minute="*/10"))
+@lock_task("reroute-unanswered-questions")  # several consumers, one sweep at a time
 def reroute_unanswered_questions() -> None:
-    reroute_unanswered()
+    now = timezone.now()
+    route_open_questions(since=now - LOST_WITHIN, before=now - LOST_AFTER)
+    reroute_unanswered(now=now)
 
 
 def on_activity(activity: Activity) -> None:

@@ -19,6 +19,7 @@ from commonplace.insights.constellation import (
 from commonplace.insights.constellation import (
     build_constellation,
     chart,
+    links_around,
 )
 from commonplace.insights.forms import FindExpertForm
 from commonplace.insights.knowledge_map import (
@@ -69,7 +70,7 @@ def constellation(request: HttpRequest) -> HttpResponse:
 def knowledge_map(request: HttpRequest, slug: str) -> HttpResponse:
     access = access_community_content(user=request.user, slug=slug)
     knowledge = build_map(access.community)
-    neighbours = build_constellation(viewer=request.user).links_of(access.community)
+    neighbours = links_around(community=access.community, viewer=request.user)
     return render(
         request,
         "insights/knowledge_map.html",
@@ -102,6 +103,6 @@ def suggested_answerers(request: HttpRequest, slug: str, thread_id: int) -> Http
         raise Http404("Only the asker and the coordinators see who was suggested.")
     return render(
         request,
-        "insights/_suggested.html",
+        "insights/_suggested_body.html",
         {"community": access.community, "thread": thread, "suggested": suggested},
     )

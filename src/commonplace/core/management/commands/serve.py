@@ -57,7 +57,10 @@ class Command(BaseCommand):
         finally:
             if consumer is not None:
                 consumer.terminate()
-                consumer.wait(timeout=30)
+                try:
+                    consumer.wait(timeout=30)
+                except subprocess.TimeoutExpired:  # a task that would not stop
+                    consumer.kill()
 
     def _serve(self, options: dict[str, Any]) -> None:
         _Gunicorn(
