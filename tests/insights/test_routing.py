@@ -15,7 +15,12 @@ from commonplace.communities.actions import leave_community, notify
 from commonplace.communities.models import Membership, Notification, NotificationKind
 from commonplace.communities.queries import list_notifications
 from commonplace.core.activity import bulk_writes
-from commonplace.discussions.actions import accept_answer, reply_to_thread, start_thread
+from commonplace.discussions.actions import (
+    accept_answer,
+    delete_thread,
+    reply_to_thread,
+    start_thread,
+)
 from commonplace.discussions.models import Thread
 from commonplace.insights import routing
 from commonplace.insights.models import QuestionRouting, RoutedQuestion
@@ -438,3 +443,12 @@ def test_charter_sets_routing_choices_and_rejects_a_bad_delay(brewers) -> None: 
         12,
         True,
     )
+
+
+def test_deleting_a_thread_withdraws_its_notifications(notified) -> None:  # type: ignore[no-untyped-def]
+    community, people = notified
+    thread = RoutedQuestion.objects.get(user=people["hops"]).thread
+    assert Notification.objects.filter(user=people["hops"]).exists()
+    asker = Membership.objects.get(community=community, user=people["asker"])
+    delete_thread(thread=thread, by=people["asker"], membership=asker)
+    assert not Notification.objects.filter(user=people["hops"]).exists()

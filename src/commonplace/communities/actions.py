@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -536,6 +536,7 @@ def notify(
     title: str,
     url: str,
     reason: str = "",
+    target: models.Model | None = None,
 ) -> Notification | None:
     """Tell `user` about something in `community`; e-mailed after commit if they wish.
 
@@ -550,6 +551,8 @@ def notify(
         title=title[:200],
         url=url[:500],
         reason=reason[:500],
+        target_type=(target._meta.model_name or "") if target is not None else "",
+        target_id=target.pk if target is not None else None,
         created_at=timezone.now(),
     )
     if user.email and user.email_notifications and user.is_active:
@@ -563,3 +566,11 @@ def mark_notifications_read(*, user: User, ids: Iterable[int] | None = None) -> 
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
     return unread.update(read_at=timezone.now())
+
+
+def withdraw_notifications(*, target: models.Model) -> int:
+    """Remove the notifications about `target` (a deleted thread); returns how many."""
+    deleted, _ = Notification.objects.filter(
+        target_type=target._meta.model_name or "", target_id=target.pk
+    ).delete()
+    return deleted

@@ -287,13 +287,20 @@ class Notification(models.Model):
     title = models.CharField(max_length=200)
     url = models.CharField(max_length=500)
     reason = models.CharField(max_length=500, blank=True)
+    # What it is about (as in the activity log), so that deleting a thread
+    # can withdraw the notifications pointing at it.
+    target_type = models.CharField(max_length=32, blank=True)
+    target_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"]),
+            models.Index(fields=["target_type", "target_id"], name="notification_target_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.title}"

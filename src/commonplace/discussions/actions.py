@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from commonplace.accounts.models import User
+from commonplace.communities.actions import withdraw_notifications
 from commonplace.communities.models import Community, Membership, Topic
 from commonplace.core.activity import record_activity
 from commonplace.core.db import latest
@@ -250,6 +251,8 @@ def delete_thread(*, thread: Thread, by: User, membership: Membership | None) ->
     thread.deleted_at = now
     thread.save(update_fields=["deleted_at"])
     Community.objects.filter(pk=thread.community_id).update(thread_count=F("thread_count") - 1)
+    # Nobody should be asked, or e-mailed, about a thread that is gone.
+    withdraw_notifications(target=thread)
     record_activity(actor=by, verb=Verb.THREAD_DELETED, community=thread.community, target=thread)
     return thread
 

@@ -216,6 +216,7 @@ def _notify(thread: Thread, community: Community, routed: list[RoutedQuestion]) 
             title=f"Can you help? {thread.title}",
             url=url,
             reason=f"Suggested because you {r.reason}",
+            target=thread,
         )
 
 
