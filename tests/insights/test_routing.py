@@ -452,3 +452,14 @@ def test_deleting_a_thread_withdraws_its_notifications(notified) -> None:  # typ
     asker = Membership.objects.get(community=community, user=people["asker"])
     delete_thread(thread=thread, by=people["asker"], membership=asker)
     assert not Notification.objects.filter(user=people["hops"]).exists()
+
+
+def test_open_notification_never_leaves_the_site(brewers) -> None:  # type: ignore[no-untyped-def]
+    community, people = brewers
+    notification = notify(
+        user=people["hops"], community=community, kind=NotificationKind.QUESTION_ROUTED,
+        title="Elsewhere", url="https://example.org/phish",
+    )  # fmt: skip
+    assert notification is not None
+    response = _client(people["hops"]).post(reverse("open_notification", args=[notification.pk]))
+    assert response["Location"] == reverse("notifications")

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from commonplace.accounts.access import access_user, signed_in_user
@@ -372,4 +373,7 @@ def open_notification(request: HttpRequest, notification_id: int) -> HttpRespons
     if notification is None:
         raise Http404("No such notification.")
     actions.mark_notifications_read(user=notification.user, ids=[notification.pk])
+    # Notifications point inside the site; anything else goes to the list.
+    if not url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+        return redirect("notifications")
     return redirect(notification.url)
