@@ -143,6 +143,16 @@ API_SUGGESTED = {
     "members": (404, 403, 403, 200, 200),
     "private": (404, 404, 404, 200, 200),
 }
+ASK_SUGGESTED = {  # only the asker (the member) may ask; nobody was suggested here
+    "public":  (LOGIN, 403, 403, 404, 403),
+    "members": (LOGIN, 403, 403, 404, 403),
+    "private": (LOGIN, 404, 404, 404, 403),
+}
+API_ASK_SUGGESTED = {
+    "public":  (401, 403, 403, 404, 403),
+    "members": (401, 403, 403, 404, 403),
+    "private": (401, 404, 404, 404, 403),
+}
 API_MEMBERS_CREATE = {
     "public":  (401, 403, 403, 201, 201),
     "members": (401, 403, 403, 201, 201),
@@ -555,6 +565,12 @@ PAGES: list[Page] = [
     ),
     # the constellation: only the communities the viewer may read
     Page("insights:constellation", "GET", everywhere((200,) * 5), args=_no_args),
+    Page(
+        "insights:ask_suggested_answerer",
+        "POST",
+        ASK_SUGGESTED,
+        args=lambda w: (w.slug, w.thread.pk, w.username("other")),
+    ),
     # notifications: each person's own, from communities they may read
     Page("notifications", "GET", everywhere((LOGIN, 200, 200, 200, 200)), args=_no_args),
     Page("insights:knowledge_map_csv", "GET", READ),
@@ -645,6 +661,13 @@ API_ENDPOINTS: list[Api] = [
         "/communities/{slug}/threads/{thread_id}/suggested-answerers",
         API_SUGGESTED,
         params=_thread_params,
+    ),
+    Api(
+        "POST",
+        "/communities/{slug}/threads/{thread_id}/suggested-answerers/{username}/ask",
+        API_ASK_SUGGESTED,
+        params=lambda w: {**_thread_params(w), "username": w.username("other")},
+        payload=lambda w: {},
     ),
     Api(
         "GET",

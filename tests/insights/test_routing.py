@@ -463,3 +463,22 @@ def test_open_notification_never_leaves_the_site(brewers) -> None:  # type: igno
     assert notification is not None
     response = _client(people["hops"]).post(reverse("open_notification", args=[notification.pk]))
     assert response["Location"] == reverse("notifications")
+
+
+def test_the_asker_asks_a_suggested_person_once(
+    brewers, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    community, people = brewers  # this community does not notify by itself
+    thread = _post_question(django_capture_on_commit_callbacks, community, people["asker"])
+    url = reverse("insights:ask_suggested_answerer", args=["brewers", thread.pk, "hops"])
+    assert _client(people["yeast"]).post(url).status_code == 403  # not the asker
+    asker = _client(people["asker"])
+    page = asker.get(reverse("discussions:thread", args=["brewers", thread.pk])).content.decode()
+    assert "Ask Hops" in page or "Ask hops" in page
+    assert asker.post(url).status_code == 302
+    notification = Notification.objects.get(user=people["hops"])
+    assert notification.title == f"Asker asks: {HOPS_QUESTION}"
+    assert RoutedQuestion.objects.get(thread=thread, user=people["hops"]).notified
+    assert asker.post(url).status_code == 409  # told once
+    api = f"/api/v1/communities/brewers/threads/{thread.pk}/suggested-answerers/asker/ask"
+    assert asker.post(api).status_code == 404  # never suggested for their own question

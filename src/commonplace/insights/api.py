@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from commonplace.accounts.api_auth import viewer
+from commonplace.accounts.access import access_user
+from commonplace.accounts.api_auth import require_user, viewer
 from commonplace.communities.access import access_community_content
 from commonplace.core.errors import DomainError, ForbiddenError
 from commonplace.core.schemas import PersonOut
 from commonplace.discussions.access import access_thread
-from commonplace.insights import queries
+from commonplace.insights import queries, routing
 from commonplace.insights.forms import MAX_QUESTION_CHARS
 from commonplace.insights.knowledge_map import build_map
 
@@ -138,6 +140,16 @@ class SuggestedOut(Schema):
     suggested_at: datetime
 
 
+def _suggested_out(r: Any) -> SuggestedOut:
+    return SuggestedOut(
+        person=PersonOut.model_validate(r.user, from_attributes=True),
+        round=r.round,
+        reason=r.reason,
+        notified=r.notified,
+        suggested_at=r.created_at,
+    )
+
+
 class SuggestionsOut(Schema):
     pending: bool
     people: list[SuggestedOut]
@@ -159,14 +171,22 @@ def suggested_answerers(request: HttpRequest, slug: str, thread_id: int) -> Sugg
         raise ForbiddenError("Only the asker and the coordinators see who was suggested.")
     return SuggestionsOut(
         pending=suggested.pending,
-        people=[
-            SuggestedOut(
-                person=PersonOut.model_validate(r.user, from_attributes=True),
-                round=r.round,
-                reason=r.reason,
-                notified=r.notified,
-                suggested_at=r.created_at,
-            )
-            for r in suggested.people
-        ],
+        people=[_suggested_out(r) for r in suggested.people],
     )
+
+
+@router.post(
+    "/communities/{slug}/threads/{thread_id}/suggested-answerers/{username}/ask",
+    response=SuggestedOut,
+    summary="The asker tells one suggested person about the question",
+)
+def ask_suggested_answerer(
+    request: HttpRequest, slug: str, thread_id: int, username: str
+) -> SuggestedOut:
+    user = require_user(request)
+    access = access_community_content(user=user, slug=slug)
+    thread = access_thread(access=access, thread_id=thread_id)
+    r = routing.ask_suggested_answerer(
+        thread=thread, person=access_user(username=username), by=user
+    )
+    return _suggested_out(r)

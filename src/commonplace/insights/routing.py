@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from commonplace.communities.models import (
     MembershipStatus,
     NotificationKind,
 )
+from commonplace.core.errors import ConflictError, ForbiddenError
 from commonplace.discussions.models import QUESTION_KINDS, Post, Thread
 from commonplace.insights.experts import rank_experts
 from commonplace.insights.models import QuestionRouting, RoutedQuestion
@@ -272,3 +274,36 @@ def route_open_questions(*, since: datetime, before: datetime | None = None) -> 
         created_at__lt=before or timezone.now(),
     ).order_by("created_at")[:REROUTE_BATCH]
     return sum(bool(route_question(thread=thread)) for thread in threads)
+
+
+@transaction.atomic
+def ask_suggested_answerer(*, thread: Thread, person: User, by: User) -> RoutedQuestion:
+    """The asker tells one of the people routing suggested about their question.
+
+    For communities that do not notify suggested people themselves; each
+    person is told once. The caller has checked that `by` may read the thread.
+    """
+    if by.pk != thread.author_id:
+        raise ForbiddenError("Only the person who asked can ask the people suggested.")
+    suggestion = (
+        RoutedQuestion.objects.select_for_update().filter(thread=thread, user=person).first()
+    )
+    if suggestion is None or not person.routes_questions:
+        raise Http404("That person was not suggested for this question.")
+    if suggestion.notified:
+        raise ConflictError(f"{person.name} already knows about this question.")
+    community = Community.objects.get(pk=thread.community_id)
+    told = notify(
+        user=person,
+        community=community,
+        kind=NotificationKind.QUESTION_ROUTED,
+        title=f"{by.name} asks: {thread.title}",
+        url=reverse("discussions:thread", args=[community.slug, thread.pk]),
+        reason=f"Suggested because you {suggestion.reason}",
+        target=thread,
+    )
+    if told is None:  # they can no longer read the community
+        raise Http404("That person was not suggested for this question.")
+    suggestion.notified = True
+    suggestion.save(update_fields=["notified"])
+    return suggestion

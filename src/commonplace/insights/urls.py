@@ -11,6 +11,11 @@ urlpatterns = [
         views.suggested_answerers,
         name="suggested_answerers",
     ),
+    path(
+        "c/<slug:slug>/t/<int:thread_id>/suggested/<str:username>/ask/",
+        views.ask_suggested_answerer,
+        name="ask_suggested_answerer",
+    ),
     path("c/<slug:slug>/knowledge-map/", views.knowledge_map, name="knowledge_map"),
     path("c/<slug:slug>/knowledge-map.csv", views.knowledge_map_csv, name="knowledge_map_csv"),
 ]

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from commonplace.accounts.access import access_user, signed_in_user
 from commonplace.communities.access import access_community_content
 from commonplace.discussions.access import access_thread
-from commonplace.insights import queries
+from commonplace.insights import queries, routing
 from commonplace.insights.constellation import (
     CHART_HEIGHT as SKY_HEIGHT,
 )
@@ -106,3 +110,18 @@ def suggested_answerers(request: HttpRequest, slug: str, thread_id: int) -> Http
         "insights/_suggested_body.html",
         {"community": access.community, "thread": thread, "suggested": suggested},
     )
+
+
+@login_required
+@require_POST
+def ask_suggested_answerer(
+    request: HttpRequest, slug: str, thread_id: int, username: str
+) -> HttpResponse:
+    """The asker tells one suggested person about their question."""
+    user = signed_in_user(request)
+    access = access_community_content(user=user, slug=slug)
+    thread = access_thread(access=access, thread_id=thread_id)
+    person = access_user(username=username)
+    routing.ask_suggested_answerer(thread=thread, person=person, by=user)
+    messages.success(request, f"{person.name} now knows about your question.")
+    return redirect("discussions:thread", slug=slug, thread_id=thread.pk)
