@@ -36,7 +36,7 @@ import os
 import random
 from typing import Any
 
-from scale_run import run_worker, scale_parser, sizes_and_databases, summary, sweep, timed
+from scale_run import measure, scale_parser, summary, timed
 
 GOAL_RECOMPUTE_S = 120.0
 GOAL_UPDATE_MS = 1000.0
@@ -195,39 +195,13 @@ def main() -> None:
     parser = scale_parser(__doc__.split("\n\n")[0], posts="1000000")
     parser.add_argument("--writes", type=int, default=50)
     parser.add_argument("--routes", type=int, default=30, help="New questions to route.")
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help="Measure on a database an earlier run built (embeddings included); skips seeding.",
-    )
-    parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         args.posts = int(args.posts)
         print(json.dumps(worker(args)))
         return
 
-    sizes, databases = sizes_and_databases(args)
-    if args.database_url:
-        runs = [
-            run_worker(
-                __file__,
-                ["--posts", "0", "--reuse", "--writes", str(args.writes),
-                 "--routes", str(args.routes)],
-                label=f"on {args.database_url}",
-                url=args.database_url,
-            )
-        ]  # fmt: skip
-    else:
-        runs = sweep(
-            __file__,
-            sizes,
-            databases,
-            lambda posts: [
-                "--posts", str(posts), "--communities", str(args.communities),
-                "--writes", str(args.writes), "--routes", str(args.routes),
-            ],
-        )  # fmt: skip
+    runs = measure(__file__, args, ["--writes", str(args.writes), "--routes", str(args.routes)])
 
     print(f"\n{'database':<11}{'posts':>10}{'rows':>10}{'recompute s':>12}{'maps s':>8}"
           f"{'answer p50':>11}{'p99':>7}{'update p50':>11}{'p99':>7}"

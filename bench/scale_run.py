@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -144,8 +144,45 @@ def scale_parser(description: str, *, posts: str) -> argparse.ArgumentParser:
     parser.add_argument("--posts", default=posts, help="Sizes, comma-separated.")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--communities", type=int, default=50)
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="Measure on a database an earlier run built; skips seeding and building.",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)
     return parser
+
+
+def measure(
+    script: str,
+    args: argparse.Namespace,
+    worker_args: Sequence[str],
+    build_args: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """The runs `args` asks for: one on `--database-url`, or a sweep of sizes and databases.
+
+    `worker_args` go to every worker; `build_args` only to those that seed and build.
+    """
+    if args.database_url:
+        return [
+            run_worker(
+                script,
+                ["--posts", "0", "--reuse", *worker_args],
+                label=f"on {args.database_url}",
+                url=args.database_url,
+            )
+        ]
+    sizes, databases = sizes_and_databases(args)
+    return sweep(
+        script,
+        sizes,
+        databases,
+        lambda posts: [
+            "--posts", str(posts), "--communities", str(args.communities),
+            *worker_args, *build_args,
+        ],
+    )  # fmt: skip
 
 
 def sizes_and_databases(args: argparse.Namespace) -> tuple[list[int], list[str]]:

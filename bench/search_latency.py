@@ -35,15 +35,7 @@ import random
 import time
 from typing import Any
 
-from scale_run import (
-    percentile,
-    run_worker,
-    scale_parser,
-    sizes_and_databases,
-    summary,
-    sweep,
-    timed,
-)
+from scale_run import measure, percentile, scale_parser, summary, timed
 
 GOAL_FULLTEXT_MS = 100.0
 GOAL_SIMILAR_MS = 150.0
@@ -292,12 +284,6 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--similar", type=int, default=100)
     parser.add_argument("--embed-sample", type=int, default=1000)
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help="Measure the queries on a database an earlier run built; skips seeding and indexing.",
-    )
-    parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--ann-sizes", default="20000,50000", help="Exact and HNSW.")
     parser.add_argument("--exact-sizes", default="200000,500000,1000000", help="Exact only.")
     args = parser.parse_args()
@@ -306,33 +292,17 @@ def main() -> None:
         print(json.dumps(worker(args)))
         return
 
-    sizes, databases = sizes_and_databases(args)
     print("== exact vs approximate nearest neighbours (synthetic 384-d unit vectors)")
     ann = ann_crossover(
         [int(s) for s in args.ann_sizes.split(",") if s],
         [int(s) for s in args.exact_sizes.split(",") if s],
     )
-    if args.database_url:
-        runs = [
-            run_worker(
-                __file__,
-                ["--posts", "0", "--reuse", "--queries", str(args.queries),
-                 "--similar", str(args.similar)],
-                label=f"queries only, on {args.database_url}",
-                url=args.database_url,
-            )
-        ]  # fmt: skip
-    else:
-        runs = sweep(
-            __file__,
-            sizes,
-            databases,
-            lambda posts: [
-                "--posts", str(posts), "--queries", str(args.queries),
-                "--similar", str(args.similar), "--embed-sample", str(args.embed_sample),
-                "--communities", str(args.communities),
-            ],
-        )  # fmt: skip
+    runs = measure(
+        __file__,
+        args,
+        ["--queries", str(args.queries), "--similar", str(args.similar)],
+        ["--embed-sample", str(args.embed_sample)],
+    )
 
     print(f"\n{'database':<11}{'posts':>10}{'docs':>10}{'FT build s':>11}{'emb s*':>8}"
           f"{'FT p50':>8}{'FT p99':>8}{'sim p50':>9}{'sim p99':>9}{'rel p99':>9}")  # fmt: skip
