@@ -11,6 +11,7 @@ from commonplace.insights.constellation import (
     CHART_WIDTH,
     build_constellation,
     chart,
+    links_around,
 )
 from commonplace.insights.expertise import recompute
 from tests.factories import add_member, make_community, make_reply, make_thread, make_user
@@ -52,7 +53,14 @@ def test_build_constellation_finds_shared_topics_links_and_bridges(constellation
     assert bridge.person == bea and len(bridge.communities) == 3 and bridge.topics == ["Yeast"]
     link = next(k for k in found.links if {k.a.slug, k.b.slug} == {"brewers", "bakers"})
     assert link.shared_topics == ["Yeast"] and link.shared_members >= 1
-    assert {k.other(brewers).slug for k in found.links_of(brewers)} == {"bakers", "vintners"}
+    around = links_around(community=brewers, viewer=bea)
+    assert {k.b.slug: k.shared_topics for k in around} == {
+        "bakers": ["Yeast"],
+        "vintners": ["Yeast"],
+    }
+    assert all(k.shared_members >= 1 for k in around)
+    outsider = links_around(community=brewers, viewer=make_user("outsider"))
+    assert [k.b.slug for k in outsider] == ["bakers"]
 
 
 def test_build_constellation_shows_nothing_of_a_private_community_to_outsiders(

@@ -482,3 +482,14 @@ def test_the_asker_asks_a_suggested_person_once(
     assert asker.post(url).status_code == 409  # told once
     api = f"/api/v1/communities/brewers/threads/{thread.pk}/suggested-answerers/asker/ask"
     assert asker.post(api).status_code == 404  # never suggested for their own question
+
+
+@pytest.mark.parametrize("ids", [[10**30], [0], ["one"]])
+def test_mark_notifications_read_rejects_ids_that_are_not_row_ids(notified, ids) -> None:  # type: ignore[no-untyped-def]
+    _, people = notified
+    hops = _client(people["hops"])
+    response = hops.post(
+        "/api/v1/me/notifications/read", {"ids": ids}, content_type="application/json"
+    )
+    assert response.status_code == 422 and "ids" in response.content.decode()
+    assert hops.get("/api/v1/me/notifications?unread=true").json()["count"] == 1

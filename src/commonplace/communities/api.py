@@ -27,7 +27,7 @@ from commonplace.communities.models import (
     Visibility,
 )
 from commonplace.core.pagination import paginate
-from commonplace.core.schemas import DetailOut, PageOut, PersonOut, page_out
+from commonplace.core.schemas import DetailOut, PageOut, PersonOut, RowId, page_out
 
 router = Router(tags=["communities"])
 
@@ -370,7 +370,7 @@ class NotificationOut(Schema):
 
 class NotificationsReadIn(Schema):
     # None marks every unread notification read.
-    ids: list[int] | None = Field(None, max_length=500)
+    ids: list[RowId] | None = Field(None, max_length=500)
 
 
 class MarkedOut(Schema):

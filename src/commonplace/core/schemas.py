@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from commonplace.core.pagination import Page
 
 T = TypeVar("T")
+
+# A row id as the databases store it (64-bit): a larger number is a 422, not a
+# database error.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class PersonOut(Schema):

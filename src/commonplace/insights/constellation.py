@@ -68,9 +68,6 @@ class Link:
     shared_members: int = 0
     shared_topics: list[str] = field(default_factory=list)
 
-    def other(self, community: Community) -> Community:
-        return self.b if community.pk == self.a.pk else self.a
-
 
 @dataclass
 class Bridge:
@@ -125,9 +122,6 @@ class Constellation:
     shared_topics: list[SharedTopic]
     links: list[Link]
     bridges: list[Bridge]
-
-    def links_of(self, community: Community) -> list[Link]:
-        return [link for link in self.links if community.pk in (link.a.pk, link.b.pk)]
 
 
 def _shared_topics(communities: dict[int, Community]) -> list[SharedTopic]:

@@ -150,6 +150,14 @@ def _answered_by_others(thread_ids: list[int]) -> set[int]:
     }
 
 
+def _round_open(thread: Thread, expected_rounds: int | None, *, rounds: int | None = None) -> bool:
+    """Whether another round may run: rounds left, and none run since the caller looked."""
+    if rounds is None:
+        found = QuestionRouting.objects.filter(thread=thread).values_list("rounds", flat=True)
+        rounds = found.first() or 0
+    return rounds < MAX_ROUNDS and expected_rounds in (None, rounds)
+
+
 def route_question(
     *, thread: Thread, now: datetime | None = None, expected_rounds: int | None = None
 ) -> list[RoutedQuestion]:
@@ -163,8 +171,8 @@ def route_question(
     Does nothing for a thread that is not an open question.
     """
     now = now or timezone.now()
-    if not _routable(thread):
-        return []
+    if not _routable(thread) or not _round_open(thread, expected_rounds):
+        return []  # before ranking, which costs far more than this look
     chosen = choose_answerers(thread, now=now)
     with transaction.atomic():
         locked = Thread.objects.select_for_update().filter(pk=thread.pk).first()
@@ -173,9 +181,7 @@ def route_question(
         state, _ = QuestionRouting.objects.select_for_update().get_or_create(
             thread=locked, defaults={"last_routed_at": now}
         )
-        if state.rounds >= MAX_ROUNDS or (
-            expected_rounds is not None and state.rounds != expected_rounds
-        ):
+        if not _round_open(locked, expected_rounds, rounds=state.rounds):
             return []
         community = Community.objects.get(pk=locked.community_id)
         asked = set(RoutedQuestion.objects.filter(thread=locked).values_list("user_id", flat=True))
