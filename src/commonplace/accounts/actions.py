@@ -66,16 +66,7 @@ def update_profile(
     user.location = location.strip()
     user.skills = _clean_list(skills, field="skills")
     user.interests = _clean_list(interests, field="interests")
-    user.save(
-        update_fields=[
-            "display_name",
-            "bio",
-            "org_unit",
-            "location",
-            "skills",
-            "interests",
-        ]
-    )
+    user.save(update_fields=["display_name", "bio", "org_unit", "location", "skills", "interests"])
     set_preferences(
         user=user, routes_questions=routes_questions, email_notifications=email_notifications
     )
