@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from django.test import Client
+
 from commonplace.accounts.actions import create_api_token, sign_up
 from commonplace.accounts.models import User
 from commonplace.communities.actions import (
@@ -117,3 +119,11 @@ def declare_skills(user: User, *skills: str) -> User:
         user=user, display_name=user.display_name, bio=user.bio, org_unit=user.org_unit,
         location=user.location, skills=list(skills), interests=user.interests,
     )  # fmt: skip
+
+
+def client_for(user: User | None = None) -> Client:
+    """A test client signed in as `user` (anonymous without one)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

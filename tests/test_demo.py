@@ -5,6 +5,8 @@ from django.utils import timezone
 from commonplace.accounts.models import User
 from commonplace.communities.models import Community
 from commonplace.discussions.models import Post, Thread, ThreadKind
+from commonplace.events.models import Event, EventKind, EventResponse
+from commonplace.insights.models import Expertise
 from commonplace.repertoire.models import (
     Endorsement,
     Entry,
@@ -52,7 +54,6 @@ def test_demo_loads_a_realistic_constellation_and_is_safe_to_run_twice():
     call_command("demo")
     _assert_fully_indexed()
     # Expertise profiles were rebuilt once at the end, as the index was.
-    from commonplace.insights.models import Expertise
 
     assert Expertise.objects.filter(topic__isnull=False, accepted__gt=0).count() >= 30
     threads = Thread.objects.all()
@@ -92,6 +93,15 @@ def test_demo_loads_a_realistic_constellation_and_is_safe_to_run_twice():
     }
     assert entries.filter(version__gt=1).count() >= 12
 
+    now = timezone.now()
+    events = Event.objects.all()
+    assert set(events.values_list("kind", flat=True)) >= set(EventKind.values) - {"social"}
+    for community in Community.objects.all():
+        assert events.filter(community=community, starts_at__gt=now).exists(), community.slug
+        assert events.filter(community=community, ends_at__lt=now).exists(), community.slug
+    assert EventResponse.objects.filter(event__starts_at__gt=now).count() >= 30
+    assert Expertise.objects.filter(topic__isnull=False, events_led__gt=0).count() >= 10
+
     counts = (
         Community.objects.count(),
         threads.count(),
@@ -101,6 +111,7 @@ def test_demo_loads_a_realistic_constellation_and_is_safe_to_run_twice():
         MaturityChange.objects.count(),
     )
     repertoire = _repertoire_state()
+    events_count = Event.objects.count()
     call_command("demo")
     assert (
         Community.objects.count(),
@@ -111,6 +122,11 @@ def test_demo_loads_a_realistic_constellation_and_is_safe_to_run_twice():
         MaturityChange.objects.count(),
     ) == counts
     assert _repertoire_state() == repertoire
+
+    # A demo loaded before it had events gets them added.
+    Event.objects.filter(community__slug="field-service").delete()
+    call_command("demo")
+    assert Event.objects.count() == events_count
 
     # A demo loaded before it had a repertoire gets the same one added.
     Entry.objects.filter(community__slug="field-service").delete()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote
 
@@ -21,6 +22,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.client import ClientHandler
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from commonplace.accounts.models import ApiToken, User
 from commonplace.api.api import api
@@ -28,6 +30,8 @@ from commonplace.communities.models import Community, DomainRevision, Membership
 from commonplace.core.models import Activity
 from commonplace.discussions.actions import accept_answer, edit_post, vote_helpful
 from commonplace.discussions.models import Post, PostRevision, Thread, Vote
+from commonplace.events.actions import respond_to_event, schedule_event
+from commonplace.events.models import Event, EventResponse
 from commonplace.repertoire.actions import attach_file, create_entry
 from commonplace.repertoire.models import (
     Endorsement,
@@ -220,6 +224,7 @@ class World:
     own_reply: Post  # a reply by the member, edited once
     entry: Entry  # a tool in the repertoire, written down by another member
     entry_file: EntryFile  # a file attached to it
+    event: Event  # a workshop to come, planned and led by another member; the member is going
     exists_markers: list[str]  # what only people who may see the community may know
     content_markers: list[str]  # what only people who may read it may know
     viewer: str = "anon"
@@ -298,6 +303,18 @@ def build_world(visibility: str) -> World:
     entry_file = attach_file(
         entry=entry, upload=SimpleUploadedFile("sheet.csv", b"a,b\n1,2\n"), by=other
     )
+    event = schedule_event(
+        community=community,
+        by=other,
+        kind="workshop",
+        title=f"Quillwort event title {visibility}",
+        description=f"Quillwort event description {visibility}",
+        starts_at=timezone.now() + timedelta(days=7),
+        ends_at=timezone.now() + timedelta(days=7, hours=2),
+        location=f"Quillwort event place {visibility}",
+        topics=[topic.slug],
+    )
+    respond_to_event(event=event, by=member, response="going")
     tokens = {who: make_token(user) for who, user in users.items()}
     return World(
         community=community,
@@ -309,6 +326,7 @@ def build_world(visibility: str) -> World:
         own_reply=own_reply,
         entry=entry,
         entry_file=entry_file,
+        event=event,
         exists_markers=[community.name, community.domain_statement, topic.name, community.slug],
         content_markers=[
             thread.title,
@@ -318,6 +336,9 @@ def build_world(visibility: str) -> World:
             f"Quillwort first draft {visibility}",
             entry.title,
             entry.body,
+            event.title,
+            event.description,
+            event.location,
         ],
     )
 
@@ -414,6 +435,29 @@ def _entry_args(w: World) -> tuple[Any, ...]:
     return (w.slug, w.entry.pk)
 
 
+def _event_args(w: World) -> tuple[Any, ...]:
+    return (w.slug, w.event.pk)
+
+
+def _event_form(w: World) -> dict[str, Any]:
+    return {
+        "kind": "meeting",
+        "title": "Monthly call",
+        "starts_at": "2031-03-04T17:00",
+        "ends_at": "2031-03-04T18:00",
+        "online_url": "https://meet.example.org/monthly",
+    }
+
+
+def _event_payload(w: World) -> dict[str, Any]:
+    return {
+        "kind": "meeting",
+        "title": "Monthly call",
+        "starts_at": "2031-03-04T17:00:00Z",
+        "ends_at": "2031-03-04T18:00:00Z",
+    }
+
+
 PAGES: list[Page] = [
     Page("home", "GET", everywhere((200, 200, 200, 200, 200)), args=_no_args),
     Page("profile", "GET", everywhere((200,) * 5), args=lambda w: (w.username("member"),)),
@@ -486,6 +530,30 @@ PAGES: list[Page] = [
     Page("communities:request", "POST", PAGE_REQUEST_POST, data=lambda w: {"message": "Hello"}),
     Page("communities:leave", "POST", PAGE_LEAVE),
     Page("communities:decline", "POST", everywhere((LOGIN, 404, 404, 404, 404))),
+    # events
+    Page("events:events", "GET", READ),
+    Page("events:calendar_ics", "GET", READ),
+    Page("events:event_new", "GET", PAGE_MEMBERS),
+    Page("events:event_new", "POST", PAGE_MEMBERS_POST, data=_event_form),
+    Page("events:event", "GET", READ, args=_event_args),
+    Page("events:event_ics", "GET", READ, args=_event_args),
+    # Only its leaders, whoever planned it (another member) and coordinators change it.
+    Page("events:event_edit", "GET", PAGE_COORDINATORS, args=_event_args),
+    Page("events:event_edit", "POST", PAGE_COORDINATORS_POST, args=_event_args, data=_event_form),
+    Page(
+        "events:event_respond",
+        "POST",
+        PAGE_MEMBERS_POST,
+        args=_event_args,
+        data=lambda w: {"response": "maybe"},
+    ),
+    Page(
+        "events:event_cancel",
+        "POST",
+        PAGE_COORDINATORS_POST,
+        args=_event_args,
+        data=lambda w: {"reason": "Snow"},
+    ),
     # repertoire
     Page("repertoire:entries", "GET", READ),
     Page("repertoire:entry_new", "GET", PAGE_MEMBERS),
@@ -635,6 +703,10 @@ def _entry_params(w: World) -> dict[str, Any]:
     return {"slug": w.slug, "entry_id": w.entry.pk}
 
 
+def _event_params(w: World) -> dict[str, Any]:
+    return {"slug": w.slug, "event_id": w.event.pk}
+
+
 API_ENDPOINTS: list[Api] = [
     Api("GET", "/me", everywhere((401, 200, 200, 200, 200)), params=lambda w: {}),
     Api("GET", "/me/data", everywhere((401, 200, 200, 200, 200)), params=lambda w: {}),
@@ -730,6 +802,30 @@ API_ENDPOINTS: list[Api] = [
         API_COORDINATORS,
         params=lambda w: {"slug": w.slug, "username": w.username("other")},
         payload=lambda w: {"role": "member", "leadership_roles": ["boundary"]},
+    ),
+    Api("GET", "/communities/{slug}/events", READ),
+    Api("POST", "/communities/{slug}/events", API_MEMBERS_CREATE, payload=_event_payload),
+    Api("GET", "/communities/{slug}/events/{event_id}", READ, params=_event_params),
+    Api(
+        "PUT",
+        "/communities/{slug}/events/{event_id}",
+        API_COORDINATORS,
+        params=_event_params,
+        payload=_event_payload,
+    ),
+    Api(
+        "POST",
+        "/communities/{slug}/events/{event_id}/cancel",
+        API_COORDINATORS,
+        params=_event_params,
+        payload=lambda w: {"reason": "Snow"},
+    ),
+    Api(
+        "PUT",
+        "/communities/{slug}/events/{event_id}/response",
+        API_MEMBERS,
+        params=_event_params,
+        payload=lambda w: {"response": "maybe"},
     ),
     Api("GET", "/communities/{slug}/entries", READ),
     Api(
@@ -882,6 +978,10 @@ SNAPSHOT_MODELS = [
     Endorsement,
     Reuse,
     EntryFile,
+    Event,
+    Event.topics.through,
+    Event.leaders.through,
+    EventResponse,
 ]
 VOLATILE_FIELDS = {"last_login", "last_used_at"}
 
@@ -1036,7 +1136,8 @@ def test_matrix_covers_every_page_url_name() -> None:
     resolver = get_resolver()
     # open_notification needs a notification of the viewer's own: test_notifications covers it.
     names = {"home", "profile", "skill_endorsement", "notifications"}
-    for namespace in ("accounts", "communities", "discussions", "insights", "repertoire", "search"):
+    namespaces = ("accounts", "communities", "discussions", "events", "insights", "repertoire")
+    for namespace in (*namespaces, "search"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{k}" for k in sub.reverse_dict if isinstance(k, str)}
     assert {p.name for p in PAGES} == names
@@ -1062,6 +1163,7 @@ class Constellation:
     public_thread: Thread
     private_thread: Thread
     private_post: Post
+    private_event: Event
     users: dict[str, User]
     secrets: list[str]
 
@@ -1088,6 +1190,15 @@ def build_constellation() -> Constellation:
         topics=("zephyrine-topic",),
     )
     private_post = make_reply(private_thread, both, body="Zephyrine reply body")
+    private_event = schedule_event(
+        community=private,
+        by=both,
+        kind="visit",
+        title="Zephyrine event title",
+        description="Zephyrine event description",
+        starts_at=timezone.now() + timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=3, hours=3),
+    )
     public_member = add_member(public, make_user("regular-q7"))
     public_thread = make_thread(public, public_member, kind="problem_solving")
     make_reply(public_thread, both, body="A public answer.")
@@ -1097,6 +1208,7 @@ def build_constellation() -> Constellation:
         public_thread=public_thread,
         private_thread=private_thread,
         private_post=private_post,
+        private_event=private_event,
         users={
             "outsider": make_user("outsider-q7"),
             "pending": pending,
@@ -1113,6 +1225,8 @@ def build_constellation() -> Constellation:
             "Zephyrine thread title",
             "Zephyrine opening body",
             "Zephyrine reply body",
+            "Zephyrine event title",
+            "Zephyrine event description",
         ],
     )
 
@@ -1279,6 +1393,7 @@ def _page(path: str) -> Callable[[Constellation], str]:
             thread=c.private_thread.pk,
             post=c.private_post.pk,
             public_thread=c.public_thread.pk,
+            event=c.private_event.pk,
         )
     )
 
@@ -1291,6 +1406,7 @@ def _api(path: str) -> Callable[[Constellation], str]:
             thread=c.private_thread.pk,
             post=c.private_post.pk,
             public_thread=c.public_thread.pk,
+            event=c.private_event.pk,
         )
     )
 
@@ -1313,6 +1429,18 @@ GUESSES = [
         _page("{slug}/t/{public_thread}/accept/"),
         {"post": "private_post"},
     ),
+    Guess("page event", "GET", _page("{slug}/events/{event}/"), members_only=False),
+    Guess("page event ics", "GET", _page("{slug}/events/{event}/event.ics"), members_only=False),
+    Guess("page event edit", "GET", _page("{slug}/events/{event}/edit/")),
+    Guess(
+        "page event respond", "POST", _page("{slug}/events/{event}/respond/"), {"response": "going"}
+    ),
+    Guess("page event cancel", "POST", _page("{slug}/events/{event}/cancel/"), {}),
+    Guess("api event", "GET", _api("{slug}/events/{event}"), members_only=False),
+    Guess(
+        "api event respond", "PUT", _api("{slug}/events/{event}/response"), {"response": "going"}
+    ),
+    Guess("api event cancel", "POST", _api("{slug}/events/{event}/cancel"), {}),
     Guess("api thread", "GET", _api("{slug}/threads/{thread}"), members_only=False),
     Guess("api thread edit", "PATCH", _api("{slug}/threads/{thread}"), SNEAKY),
     Guess("api thread delete", "DELETE", _api("{slug}/threads/{thread}")),

@@ -22,6 +22,7 @@ from commonplace.discussions.models import Thread
 from tests.factories import (
     add_member,
     add_pending,
+    client_for,
     make_community,
     make_reply,
     make_thread,
@@ -53,13 +54,6 @@ def _assert_queries_do_not_grow(client: Client, url: str, grow: Callable[[int], 
     grow(2 * N)
     with_3n = _count_queries(client, url)
     assert with_n == with_3n, f"{url}: {with_n} queries with {N} rows, {with_3n} with {3 * N}"
-
-
-def _client_for(viewer: User | None) -> Client:
-    client = Client()
-    if viewer is not None:
-        client.force_login(viewer)
-    return client
 
 
 def _coordinator(community: Community) -> User:
@@ -121,7 +115,7 @@ def test_directory_queries_do_not_grow_with_communities(viewer_kind: str) -> Non
             if viewer is not None and i % 2 == 0:
                 add_member(community, viewer)
 
-    _assert_queries_do_not_grow(_client_for(viewer), "/c/", grow)
+    _assert_queries_do_not_grow(client_for(viewer), "/c/", grow)
 
 
 def test_community_home_queries_do_not_grow_with_threads_and_members(
@@ -132,7 +126,7 @@ def test_community_home_queries_do_not_grow_with_threads_and_members(
     def grow(count: int) -> None:
         _add_threads(community, count)  # two new members per thread, too
 
-    _assert_queries_do_not_grow(_client_for(viewer), f"/c/{community.slug}/", grow)
+    _assert_queries_do_not_grow(client_for(viewer), f"/c/{community.slug}/", grow)
 
 
 def test_thread_list_queries_do_not_grow_with_threads(
@@ -143,7 +137,7 @@ def test_thread_list_queries_do_not_grow_with_threads(
     def grow(count: int) -> None:
         _add_threads(community, count)
 
-    _assert_queries_do_not_grow(_client_for(viewer), f"/c/{community.slug}/t/", grow)
+    _assert_queries_do_not_grow(client_for(viewer), f"/c/{community.slug}/t/", grow)
 
 
 def test_thread_page_queries_do_not_grow_with_posts(
@@ -172,7 +166,7 @@ def test_thread_page_queries_do_not_grow_with_posts(
                 membership=_membership(community, thread.author),
             )
 
-    _assert_queries_do_not_grow(_client_for(viewer), f"/c/{community.slug}/t/{thread.pk}/", grow)
+    _assert_queries_do_not_grow(client_for(viewer), f"/c/{community.slug}/t/{thread.pk}/", grow)
 
 
 @pytest.mark.parametrize("viewer_role", ["anonymous", "member", "coordinator"])
@@ -201,7 +195,7 @@ def test_members_page_queries_do_not_grow_with_members(viewer_role: str) -> None
                 )
             add_pending(community)
 
-    _assert_queries_do_not_grow(_client_for(viewer), f"/c/{community.slug}/members/", grow)
+    _assert_queries_do_not_grow(client_for(viewer), f"/c/{community.slug}/members/", grow)
 
 
 # --- API -------------------------------------------------------------------------
@@ -218,7 +212,7 @@ def test_api_communities_queries_do_not_grow_with_communities(viewer_kind: str) 
             if viewer is not None:
                 add_member(community, viewer)
 
-    _assert_queries_do_not_grow(_client_for(viewer), "/api/v1/communities", grow)
+    _assert_queries_do_not_grow(client_for(viewer), "/api/v1/communities", grow)
 
 
 def test_api_threads_queries_do_not_grow_with_threads(
@@ -230,7 +224,7 @@ def test_api_threads_queries_do_not_grow_with_threads(
         _add_threads(community, count)
 
     _assert_queries_do_not_grow(
-        _client_for(viewer), f"/api/v1/communities/{community.slug}/threads", grow
+        client_for(viewer), f"/api/v1/communities/{community.slug}/threads", grow
     )
 
 
@@ -247,5 +241,5 @@ def test_api_thread_detail_queries_do_not_grow_with_posts(
                 vote_helpful(post=reply, by=viewer, membership=_membership(community, viewer))
 
     _assert_queries_do_not_grow(
-        _client_for(viewer), f"/api/v1/communities/{community.slug}/threads/{thread.pk}", grow
+        client_for(viewer), f"/api/v1/communities/{community.slug}/threads/{thread.pk}", grow
     )

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "commonplace.communities",
     "commonplace.discussions",
     "commonplace.repertoire",
+    "commonplace.events",
     "commonplace.search",
     "commonplace.insights",
     "commonplace.imports",

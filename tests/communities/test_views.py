@@ -4,15 +4,9 @@ import pytest
 from django.test import Client
 
 from commonplace.communities.models import Community, Membership
-from tests.factories import PASSWORD, make_community, make_user
+from tests.factories import PASSWORD, client_for, make_community, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def _client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_sign_up_then_create_a_community_from_the_form():
@@ -62,7 +56,7 @@ def test_join_leave_and_request_pages():
     open_community = make_community(slug="open-one")
     request_community = make_community(slug="ask-one", join_policy="request")
     person = make_user()
-    client = _client_for(person)
+    client = client_for(person)
     assert client.post("/c/open-one/join/").status_code == 302
     assert Membership.objects.get(community=open_community, user=person).is_active
     client.post("/c/ask-one/request/", {"message": "Please"})
@@ -73,9 +67,9 @@ def test_join_leave_and_request_pages():
 
 def test_coordinator_approves_invites_and_assigns_roles_from_members_page():
     community = make_community(slug="guild", join_policy="request")
-    coordinator = _client_for(community.created_by)
+    coordinator = client_for(community.created_by)
     asker, guest = make_user("asker"), make_user("guest")
-    _client_for(asker).post("/c/guild/request/", {"message": ""})
+    client_for(asker).post("/c/guild/request/", {"message": ""})
     page = coordinator.get("/c/guild/members/")
     assert b"asker" in page.content.lower()
     coordinator.post("/c/guild/members/asker/approve/")
@@ -90,7 +84,7 @@ def test_coordinator_approves_invites_and_assigns_roles_from_members_page():
 
 def test_charter_edit_records_a_revision_shown_in_history():
     community = make_community(slug="brewers")
-    client = _client_for(community.created_by)
+    client = client_for(community.created_by)
     form = {
         "name": community.name,
         "domain_statement": "Brewing, tasting and teaching.",

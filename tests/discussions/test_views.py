@@ -4,20 +4,14 @@ import pytest
 from django.test import Client
 
 from commonplace.discussions.models import Post, Thread
-from tests.factories import add_member, make_community, make_reply, make_thread
+from tests.factories import add_member, client_for, make_community, make_reply, make_thread
 
 pytestmark = pytest.mark.django_db
 
 
-def _client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_compose_page_explains_every_kind_with_an_example():
     community = make_community()
-    page = _client_for(community.created_by).get(f"/c/{community.slug}/t/new/")
+    page = client_for(community.created_by).get(f"/c/{community.slug}/t/new/")
     assert page.status_code == 200
     assert b"Has anyone dealt with a customer in this situation?" in page.content
     assert page.content.count(b'name="kind"') == 9
@@ -25,7 +19,7 @@ def test_compose_page_explains_every_kind_with_an_example():
 
 def test_thread_new_keeps_what_was_typed_on_error():
     community = make_community()
-    page = _client_for(community.created_by).post(
+    page = client_for(community.created_by).post(
         f"/c/{community.slug}/t/new/",
         {"kind": "visit", "title": "", "body": "A long careful text that must not be lost."},
     )
@@ -38,7 +32,7 @@ def test_reply_with_htmx_returns_fragment_and_without_redirects():
     community = make_community()
     thread = make_thread(community)
     member = add_member(community)
-    client = _client_for(member)
+    client = client_for(member)
     url = f"/c/{community.slug}/t/{thread.pk}/reply/"
     plain = client.post(url, {"body": "Plain reply"})
     assert plain.status_code == 302 and f"/t/{thread.pk}/#post-" in plain["Location"]
@@ -53,7 +47,7 @@ def test_vote_and_accept_with_htmx_return_fragments():
     community = make_community()
     thread = make_thread(community)
     reply = make_reply(thread)
-    client = _client_for(thread.author)
+    client = client_for(thread.author)
     vote = client.post(f"/c/{community.slug}/p/{reply.pk}/vote/", headers={"HX-Request": "true"})
     assert vote.status_code == 200 and b'aria-pressed="true"' in vote.content
     undo = client.post(
@@ -88,7 +82,7 @@ def test_thread_list_filters_by_kind_topic_state_and_author():
 def test_edit_history_page_shows_previous_text():
     community = make_community()
     reply = make_reply(make_thread(community), body="First words")
-    client = _client_for(reply.author)
+    client = client_for(reply.author)
     client.post(f"/c/{community.slug}/p/{reply.pk}/edit/", {"body": "Second words"})
     history = client.get(f"/c/{community.slug}/p/{reply.pk}/history/")
     assert b"First words" in history.content and b"Second words" in history.content

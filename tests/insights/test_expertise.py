@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from commonplace.communities.models import Topic
 from commonplace.discussions.actions import accept_answer, reply_to_thread, vote_helpful
+from commonplace.events.actions import cancel_event, edit_event, schedule_event
 from commonplace.insights import expertise
 from commonplace.insights.models import Expertise
 from commonplace.insights.queries import list_member_strengths, reasons
+from commonplace.insights.tasks import recompute_expertise
 from commonplace.repertoire.actions import create_entry, endorse_entry
 from tests.factories import add_member, declare_skills, make_community, make_thread, make_user
 from tests.search.helpers import membership
@@ -29,7 +31,8 @@ def _snapshot() -> set[tuple[object, ...]]:
     return set(
         Expertise.objects.values_list(
             "user_id", "community_id", "topic_id", "answers", "accepted", "helpful",
-            "entries", "entry_uses", "recent_answers", "recent_accepted", "declared",
+            "entries", "entry_uses", "events_led", "recent_answers", "recent_accepted",
+            "declared",
         )
     )  # fmt: skip
 
@@ -50,6 +53,15 @@ def brewers():  # type: ignore[no-untyped-def]
     )  # fmt: skip
     endorse_entry(entry=entry, by=coordinator)
     return community, bob, asker, coordinator
+
+
+def _workshop(community, leader, *, days: float, title: str = "Hop rubbing"):  # type: ignore[no-untyped-def]
+    start = timezone.now() + timedelta(days=days)
+    return schedule_event(
+        community=community, by=community.created_by, kind="workshop", title=title,
+        starts_at=start, ends_at=start + timedelta(hours=2), topics=["hops"],
+        leaders=[leader.username],
+    )  # fmt: skip
 
 
 def test_each_write_updates_its_authors_profile_at_once(brewers) -> None:  # type: ignore[no-untyped-def]
@@ -124,3 +136,54 @@ def test_private_expertise_shows_to_members_only(client, brewers) -> None:  # ty
     client.force_login(coordinator)
     page = client.get(url).content.decode()
     assert "#Hops" in page and "wrote the practice ‘Dry hopping’" in page
+
+
+def test_events_led_count_once_they_have_taken_place() -> None:
+    community = make_community(slug="brewers", coordinator=make_user("coord"))
+    lena = add_member(community, make_user("lena"))
+    _workshop(community, lena, days=-10, title="Hop rubbing")
+    row = _row(lena, community, "hops")
+    assert row.events_led == 1 and _row(lena, community, None).events_led == 1
+    assert row.score == pytest.approx(expertise.EVENT_LED * 0.5 ** (10 / 365), rel=0.01)
+    coming = _workshop(community, lena, days=5, title="Hop picking")
+    assert _row(lena, community, "hops").events_led == 1  # not yet
+    expertise.recompute(now=coming.ends_at + timedelta(days=1))
+    assert _row(lena, community, "hops").events_led == 2
+
+
+def test_a_cancelled_event_or_a_dropped_leader_shows_nothing() -> None:
+    community = make_community(slug="brewers", coordinator=make_user("coord"))
+    lena = add_member(community, make_user("lena"))
+    omar = add_member(community, make_user("omar"))
+    called_off = _workshop(community, lena, days=-3)
+    cancel_event(event=called_off, by=community.created_by)
+    assert not Expertise.objects.filter(user=lena).exists()
+    swapped = _workshop(community, lena, days=-2, title="Hop tasting")
+    assert _row(lena, community, "hops").events_led == 1
+    edit_event(
+        event=swapped, by=community.created_by, kind="workshop", title=swapped.title,
+        starts_at=swapped.starts_at, ends_at=swapped.ends_at, topics=["hops"],
+        leaders=[omar.username],
+    )  # fmt: skip
+    assert not Expertise.objects.filter(user=lena).exists()
+    assert _row(omar, community, "hops").events_led == 1
+
+
+def test_reasons_name_the_events_led() -> None:
+    community = make_community(slug="brewers", coordinator=make_user("coord"))
+    lena = add_member(community, make_user("lena"))
+    for days, title in ((-30, "Hop rubbing"), (-20, "Hop tasting"), (-10, "Hop sorting")):
+        _workshop(community, lena, days=days, title=title)
+    [strength] = list_member_strengths(person=lena, viewer=community.created_by)
+    assert strength.reasons == [
+        "led the workshop ‘Hop sorting’",
+        "led the workshop ‘Hop tasting’",
+        "led 1 other event",
+    ]
+
+
+def test_nightly_recompute_rebuilds_every_profile(brewers) -> None:  # type: ignore[no-untyped-def]
+    before = _snapshot()
+    Expertise.objects.all().delete()
+    recompute_expertise()
+    assert _snapshot() == before

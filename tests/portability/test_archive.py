@@ -2,15 +2,18 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from commonplace.accounts.models import User
 from commonplace.discussions.actions import add_imported_vote, link_threads
 from commonplace.discussions.models import Post, Thread
+from commonplace.events.actions import respond_to_event, schedule_event
 from commonplace.portability.archive import PARTS
 from commonplace.repertoire.actions import attach_file, create_entry
 from commonplace.repertoire.models import EntryFile
@@ -37,6 +40,13 @@ def _constellation(tmp_path: Path) -> None:
     attach_file(
         entry=tool, upload=SimpleUploadedFile("sheet.csv", b"a,b\n1,2\n"), by=public.created_by
     )
+    start = timezone.now() + timedelta(days=2)
+    for community in (public, private):
+        event = schedule_event(
+            community=community, by=community.created_by, kind="workshop", title="Hop day",
+            starts_at=start, ends_at=start + timedelta(hours=2), topics=["hops"],
+        )  # fmt: skip
+        respond_to_event(event=event, by=community.created_by, response="going")
 
 
 def _wipe() -> None:
@@ -83,6 +93,9 @@ def test_export_of_one_community_holds_only_its_records(tmp_path):
     assert all(r["thread_id"] in thread_ids for r in lines if r["type"] == "post")
     assert not any("password" in r for r in lines if r["type"] == "user")
     assert b"nurses" not in raw
+    events = [r for r in lines if r["type"] == "event"]
+    assert [e["community_id"] for e in events] == [communities[0]["id"]]
+    assert {r["type"] for r in lines} >= {"event_topic", "event_leader", "event_response"}
 
 
 def test_restore_refuses_a_database_with_data_and_bad_archives(tmp_path):

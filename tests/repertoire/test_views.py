@@ -9,6 +9,7 @@ from commonplace.repertoire.models import Entry
 from tests.factories import (
     add_member,
     add_pending,
+    client_for,
     make_community,
     make_reply,
     make_thread,
@@ -16,13 +17,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _client_for(user=None):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def _entry(community, title="Lock-out on customer sites"):
@@ -38,18 +32,18 @@ def test_write_down_a_resolved_thread_then_endorse_and_see_it_on_home():
     answer = make_reply(thread, body="Rouse the yeast")
     membership = community.memberships.get(user=thread.author)
     accept_answer(thread=thread, answer=answer, by=thread.author, membership=membership)
-    client = _client_for(thread.author)
+    client = client_for(thread.author)
     page = client.get(f"/c/brewers/t/{thread.pk}/")
     assert b"Write this down as a case" in page.content
     written = client.post(f"/c/brewers/t/{thread.pk}/write-down/")
     entry = Entry.objects.get()
     assert written.status_code == 302 and written["Location"] == f"/c/brewers/r/{entry.pk}/edit/"
     assert b"Written down in" in client.get(f"/c/brewers/t/{thread.pk}/").content
-    coordinator = _client_for(community.created_by)
+    coordinator = client_for(community.created_by)
     coordinator.post(
         f"/c/brewers/r/{entry.pk}/maturity/", {"maturity": "endorsed", "reason": "Works"}
     )
-    _client_for(add_member(community)).post(f"/c/brewers/r/{entry.pk}/endorse/")
+    client_for(add_member(community)).post(f"/c/brewers/r/{entry.pk}/endorse/")
     home = Client().get("/c/brewers/")
     assert b"Stuck at 1.030" in home.content and b"Endorsed" in home.content
     detail = Client().get(f"/c/brewers/r/{entry.pk}/")
@@ -58,7 +52,7 @@ def test_write_down_a_resolved_thread_then_endorse_and_see_it_on_home():
 
 def test_entry_form_prefills_the_outline_of_its_kind_and_keeps_input_on_error():
     community = make_community(slug="brewers")
-    client = _client_for(community.created_by)
+    client = client_for(community.created_by)
     assert b"## Situation" in client.get("/c/brewers/r/new/?kind=case").content
     page = client.post(
         "/c/brewers/r/new/", {"kind": "case", "title": "", "body": "Long careful text"}
@@ -76,7 +70,7 @@ def test_edit_conflict_is_shown_and_nothing_is_overwritten():
     edit_entry(
         entry=entry, by=other, base_version=1, title=entry.title, body="Their version", topics=[]
     )
-    client = _client_for(community.created_by)
+    client = client_for(community.created_by)
     page = client.post(
         f"/c/brewers/r/{entry.pk}/edit/",
         {"title": entry.title, "body": "My version", "base_version": 1},
@@ -98,7 +92,7 @@ def test_history_compares_two_versions_and_restores_one():
         body="New text",
         topics=[],
     )
-    client = _client_for(community.created_by)
+    client = client_for(community.created_by)
     page = client.get(f"/c/brewers/r/{entry.pk}/history/?a=1&b=2")
     assert b"diff-added" in page.content and b"New text" in page.content
     assert client.get(f"/c/brewers/r/{entry.pk}/history/?a=1&b=99").status_code == 404
@@ -133,7 +127,7 @@ def test_repertoire_privacy(visibility, viewer):
         "pending": add_pending(community).user,
         "member": add_member(community),
     }
-    client = _client_for(people[viewer])
+    client = client_for(people[viewer])
     public_community = make_community(slug="open")
     readable = visibility == "public" or viewer == "member"
     for url in ("/c/space/r/", f"/c/space/r/{entry.pk}/", f"/c/space/r/{entry.pk}/history/"):
@@ -164,10 +158,10 @@ def test_home_lists_entries_due_for_the_members_review_only_where_readable():
     due = _entry(community, title="Old practice zz")
     Entry.objects.filter(pk=due.pk).update(review_due="2020-01-01")
     _entry(community, title="Fresh practice")
-    page = _client_for(author).get("/")
+    page = client_for(author).get("/")
     assert b"Due for your review" in page.content and b"Old practice zz" in page.content
     assert b"Fresh practice" not in page.content
-    assert b"Due for your review" not in _client_for(add_member(community)).get("/").content
+    assert b"Due for your review" not in client_for(add_member(community)).get("/").content
 
 
 def test_api_writes_several_threads_down_in_one_entry():

@@ -14,6 +14,7 @@ from commonplace.communities.api import people_router
 from commonplace.communities.api import router as communities_router
 from commonplace.core.errors import DomainError
 from commonplace.discussions.api import router as discussions_router
+from commonplace.events.api import router as events_router
 from commonplace.insights.api import router as insights_router
 from commonplace.repertoire.api import router as repertoire_router
 from commonplace.search.api import router as search_router
@@ -34,6 +35,7 @@ api.add_router("/", accounts_router)
 api.add_router("/communities", communities_router)
 api.add_router("/communities", discussions_router)
 api.add_router("/communities", repertoire_router)
+api.add_router("/communities", events_router)
 api.add_router("/", search_router)
 api.add_router("/", insights_router)
 api.add_router("/", people_router)

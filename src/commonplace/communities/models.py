@@ -270,6 +270,8 @@ class Membership(models.Model):
 
 class NotificationKind(models.TextChoices):
     QUESTION_ROUTED = "question_routed", "A question you may be able to answer"
+    EVENT_CHANGED = "event_changed", "An event you plan to attend has changed"
+    EVENT_CANCELLED = "event_cancelled", "An event you planned to attend was cancelled"
 
 
 class Notification(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +20,26 @@ from commonplace.communities.models import (
     Visibility,
 )
 from commonplace.communities.permissions import can_endorse_skill
+from commonplace.core.errors import DomainError
 
 MAX_QUERY_LENGTH = 200
+# Topics one thread, entry or event may be filed under: a few, or the domain map blurs.
+MAX_TOPICS = 5
+
+
+def resolve_topics(community: Community, slugs: Sequence[str]) -> list[Topic]:
+    """The community's topics named by `slugs`; a DomainError names the first unknown one."""
+    slugs = list(dict.fromkeys(s.strip() for s in slugs if s.strip()))
+    if len(slugs) > MAX_TOPICS:
+        raise DomainError(f"Choose at most {MAX_TOPICS} topics.", field="topics")
+    topics = list(Topic.objects.filter(community=community, slug__in=slugs))
+    unknown = sorted(set(slugs) - {t.slug for t in topics})
+    if unknown:
+        raise DomainError(
+            f"Unknown topic “{unknown[0]}” in this community. Pick from its domain map.",
+            field="topics",
+        )
+    return topics
 
 
 def visible_communities_filter(user: Any) -> Q:

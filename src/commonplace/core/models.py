@@ -49,6 +49,10 @@ class Verb(models.TextChoices):
     ENTRY_ENDORSED = "entry.endorsed", "endorsed an entry"
     ENTRY_REUSED = "entry.reused", "reused an entry"
     ENTRY_FILE_ADDED = "entry.file_added", "attached a file to an entry"
+    EVENT_SCHEDULED = "event.scheduled", "scheduled an event"
+    EVENT_EDITED = "event.edited", "changed an event"
+    EVENT_CANCELLED = "event.cancelled", "cancelled an event"
+    EVENT_RESPONDED = "event.responded", "answered an invitation to an event"
 
 
 class Activity(models.Model):

@@ -40,6 +40,7 @@ from commonplace.demo.content import (
     REPLIES,
     DemoCommunity,
 )
+from commonplace.demo.events import plan_demo_events
 from commonplace.demo.repertoire_content import EXTRA_REUSE_NOTES, REPERTOIRE, DemoEntry
 from commonplace.discussions.actions import (
     accept_answer,
@@ -48,6 +49,7 @@ from commonplace.discussions.actions import (
     vote_helpful,
 )
 from commonplace.discussions.models import QUESTION_KINDS, Post, Thread, ThreadKind
+from commonplace.events.models import Event
 from commonplace.repertoire.actions import (
     change_maturity,
     create_entry,
@@ -383,6 +385,11 @@ def load_demo(*, log: Callable[[str], None] = print, seed: int = 7) -> int:
                     entries = _repertoire(existing, spec, seed, now)
                 added += 1
                 log(f"{spec.name}: already there; added its repertoire of {entries} entries")
+            elif loaded_before and not Event.objects.filter(community=existing).exists():
+                with transaction.atomic():
+                    events = plan_demo_events(existing, seed, now)
+                added += 1
+                log(f"{spec.name}: already there; added {events} events")
             else:
                 log(f"{spec.name}: already there, left as it is")
             continue
@@ -409,9 +416,10 @@ def load_demo(*, log: Callable[[str], None] = print, seed: int = 7) -> int:
             count = max(12, round(THREADS * spec.size / total_size))
             _threads(spec, community, members, count, rng, now)
             entries = _repertoire(community, spec, seed, now)
+            events = plan_demo_events(community, seed, now)
         added += 1
         log(
             f"{spec.name}: {len(members)} members, {community.threads.count()} threads, "
-            f"{entries} entries"
+            f"{entries} entries, {events} events"
         )
     return added

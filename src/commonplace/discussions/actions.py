@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from commonplace.accounts.models import User
 from commonplace.communities.actions import withdraw_notifications
-from commonplace.communities.models import Community, Membership, Topic
+from commonplace.communities.models import Community, Membership
+from commonplace.communities.queries import resolve_topics
 from commonplace.core.activity import record_activity
 from commonplace.core.db import latest
 from commonplace.core.errors import ConflictError, DomainError
@@ -34,7 +35,6 @@ from commonplace.discussions.models import (
 
 MAX_TITLE = 200
 MAX_BODY = 50_000
-MAX_TOPICS = 5
 
 
 def _clean_title(title: str) -> str:
@@ -53,20 +53,6 @@ def _clean_body(body: str) -> str:
     if len(body) > MAX_BODY:
         raise DomainError(f"Keep it under {MAX_BODY:,} characters.", field="body")
     return body
-
-
-def _resolve_topics(community: Community, slugs: Sequence[str]) -> list[Topic]:
-    slugs = list(dict.fromkeys(s.strip() for s in slugs if s.strip()))
-    if len(slugs) > MAX_TOPICS:
-        raise DomainError(f"Choose at most {MAX_TOPICS} topics.", field="topics")
-    topics = list(Topic.objects.filter(community=community, slug__in=slugs))
-    unknown = sorted(set(slugs) - {t.slug for t in topics})
-    if unknown:
-        raise DomainError(
-            f"Unknown topic “{unknown[0]}” in this community. Pick from its domain map.",
-            field="topics",
-        )
-    return topics
 
 
 def _render(body: str, imported_html: str | None) -> str:
@@ -107,7 +93,7 @@ def start_thread(
         raise DomainError(f"Unknown kind of thread “{kind}”.", field="kind")
     title = _clean_title(title)
     body = _clean_body(body)
-    topic_objects = _resolve_topics(community, topics)
+    topic_objects = resolve_topics(community, topics)
     now = at or timezone.now()
     thread = Thread.objects.create(
         community=community,
@@ -207,7 +193,7 @@ def edit_thread(
     permissions.check_can_edit(by, thread.author_id, membership)
     title = _clean_title(title)
     body = _clean_body(body)
-    topic_objects = _resolve_topics(thread.community, topics)
+    topic_objects = resolve_topics(thread.community, topics)
     opening = thread.posts.get(is_opening=True)
     if title != thread.title or body != opening.body:
         _keep_revision(opening, title=thread.title, by=by)

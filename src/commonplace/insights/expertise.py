@@ -3,12 +3,12 @@
 A profile is computed from what the member did, never from what anyone
 typed about them alone: answers, accepted answers, helpful votes on their
 answers, repertoire entries they wrote and how often those were endorsed or
-reused, plus the skills they declare. Each piece of evidence counts by its
-kind and fades with age (half as much after HALF_LIFE_DAYS), so recent work
-counts more. The counts are stored beside the score, so every score can say
-why (`reasons`).
+reused, events they led once those took place, plus the skills they
+declare. Each piece of evidence counts by its kind and fades with age (half
+as much after HALF_LIFE_DAYS), so recent work counts more. The counts are
+stored beside the score, so every score can say why (`reasons`).
 
-An answer or entry counts for each topic of its thread or entry and for the
+An answer, entry or event counts for each topic it is filed under and for the
 community as a whole (the row without a topic). Rows are rebuilt from
 scratch, for everyone (`recompute`) or for one member (`refresh_members`,
 which every relevant activity triggers in its own transaction).
@@ -33,6 +33,7 @@ from commonplace.communities.models import Membership, MembershipStatus, Topic
 from commonplace.core.activity import writing_in_bulk
 from commonplace.core.models import Activity
 from commonplace.discussions.models import Post, Thread
+from commonplace.events.models import Event
 from commonplace.insights.models import Expertise
 from commonplace.repertoire.models import Entry
 
@@ -46,6 +47,9 @@ HELPFUL_VOTE = 0.5
 HELPFUL_VOTES_COUNTED = 10  # per answer: a famous thread is not ten experts' worth
 ENTRY = 3.0
 ENTRY_USE = 1.0  # each endorsement or reuse of an entry they wrote
+# Leading a workshop or a visit on a topic is showing it to peers, less than
+# an entry they keep but more than one answer.
+EVENT_LED = 2.0
 DECLARED = 1.0  # a declared skill, without fading: a claim, not evidence
 PEER = 1.0  # each peer who vouches for that skill
 CHUNK = 2000
@@ -61,6 +65,7 @@ class Evidence:
     helpful: int = 0
     entries: int = 0
     entry_uses: int = 0
+    events_led: int = 0
     recent_answers: int = 0
     recent_accepted: int = 0
     declared: bool = False
@@ -156,6 +161,26 @@ def _collect_entries(evidence: dict[Key, Evidence], entries: Q, now: datetime) -
             e.saw(updated or created)
 
 
+def _collect_events(evidence: dict[Key, Evidence], events: Q, now: datetime) -> None:
+    """Events a member led, once they have begun; a cancelled event shows nothing."""
+    rows = list(
+        Event.leaders.through.objects.filter(
+            events, event__cancelled_at__isnull=True, event__starts_at__lt=now
+        ).values_list("user_id", "event_id", "event__community_id", "event__starts_at")
+    )
+    topics: dict[int, list[int]] = defaultdict(list)
+    through = Event.topics.through.objects.filter(event_id__in={r[1] for r in rows})
+    for event_id, topic_id in through.values_list("event_id", "topic_id"):
+        topics[event_id].append(topic_id)
+    for user_id, event_id, community_id, starts_at in rows:
+        worth = EVENT_LED * fade(starts_at, now)
+        for key in _keys(user_id, community_id, topics.get(event_id, ())):
+            e = evidence[key]
+            e.score += worth
+            e.events_led += 1
+            e.saw(starts_at)
+
+
 def _collect_declared(evidence: dict[Key, Evidence], members: Q, now: datetime) -> None:
     """Declared skills that name a community's topic, for its active members, and peers' word.
 
@@ -202,7 +227,7 @@ def _collect_declared(evidence: dict[Key, Evidence], members: Q, now: datetime) 
 
 COLUMNS = (
     "user_id", "community_id", "topic_id", "score", "answers", "accepted", "helpful",
-    "entries", "entry_uses", "recent_answers", "recent_accepted", "declared",
+    "entries", "entry_uses", "events_led", "recent_answers", "recent_accepted", "declared",
     "peer_endorsements", "last_active_at",
 )  # fmt: skip
 
@@ -211,7 +236,7 @@ def _values(evidence: dict[Key, Evidence]) -> Iterable[tuple[Any, ...]]:
     for (user_id, community_id, topic_id), e in evidence.items():
         yield (
             user_id, community_id, topic_id, e.score, e.answers, e.accepted, e.helpful,
-            e.entries, e.entry_uses, e.recent_answers, e.recent_accepted, e.declared,
+            e.entries, e.entry_uses, e.events_led, e.recent_answers, e.recent_accepted, e.declared,
             e.peer_endorsements, e.last_active_at,
         )  # fmt: skip
 
@@ -237,11 +262,12 @@ def _write(evidence: dict[Key, Evidence]) -> None:
         )
 
 
-def _rebuild(scope: Q, answers: Q, entries: Q, members: Q, now: datetime | None) -> int:
+def _rebuild(scope: Q, answers: Q, entries: Q, events: Q, members: Q, now: datetime | None) -> int:
     now = now or timezone.now()
     evidence: dict[Key, Evidence] = defaultdict(Evidence)
     _collect_answers(evidence, answers, now)
     _collect_entries(evidence, entries, now)
+    _collect_events(evidence, events, now)
     _collect_declared(evidence, members, now)
     with transaction.atomic():
         Expertise.objects.filter(scope).delete()
@@ -252,11 +278,12 @@ def _rebuild(scope: Q, answers: Q, entries: Q, members: Q, now: datetime | None)
 def recompute(*, community_id: int | None = None, now: datetime | None = None) -> int:
     """Rebuild every profile (of one community, or all); returns the number of rows."""
     if community_id is None:
-        return _rebuild(Q(), Q(), Q(), Q(), now)
+        return _rebuild(Q(), Q(), Q(), Q(), Q(), now)
     return _rebuild(
         Q(community_id=community_id),
         Q(thread__community_id=community_id),
         Q(entry__community_id=community_id),
+        Q(event__community_id=community_id),
         Q(community_id=community_id),
         now,
     )
@@ -268,7 +295,12 @@ def refresh_members(user_ids: Iterable[int], *, now: datetime | None = None) -> 
     if not ids:
         return 0
     return _rebuild(
-        Q(user_id__in=ids), Q(author_id__in=ids), Q(user_id__in=ids), Q(user_id__in=ids), now
+        Q(user_id__in=ids),
+        Q(author_id__in=ids),
+        Q(user_id__in=ids),
+        Q(user_id__in=ids),
+        Q(user_id__in=ids),
+        now,
     )
 
 
@@ -291,6 +323,9 @@ def _affected(activity: Activity) -> list[int]:
             return list(Entry.authors.through.objects.filter(entry_id=target_id).values_list(
                 "user_id", flat=True
             ))  # fmt: skip
+        case "event":  # its leaders, and those an edit no longer names
+            leaders = Event.leaders.through.objects.filter(event_id=target_id)
+            return [*leaders.values_list("user_id", flat=True), *activity.data.get("dropped", [])]
         case "user":
             return [target_id]
         case "membership":

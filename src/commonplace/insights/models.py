@@ -10,7 +10,7 @@ class Expertise(models.Model):
     """What one member has shown in one community: on one topic, or (no topic) on all of it.
 
     Rebuilt by `insights.expertise` from replies, accepted answers, helpful
-    votes, repertoire entries and the skills a member declares; the counts
+    votes, repertoire entries, events led and the skills a member declares; the counts
     are kept beside the score so that every score can say why.
     """
 
@@ -37,6 +37,7 @@ class Expertise(models.Model):
     helpful = models.PositiveIntegerField(default=0)  # helpful votes on their answers
     entries = models.PositiveIntegerField(default=0)  # repertoire entries they wrote
     entry_uses = models.PositiveIntegerField(default=0)  # endorsements and reuses of those
+    events_led = models.PositiveIntegerField(default=0)  # that have taken place, not cancelled
     # In the last year (expertise.RECENT_DAYS), for "3 accepted answers in the last year".
     recent_answers = models.PositiveIntegerField(default=0)
     recent_accepted = models.PositiveIntegerField(default=0)

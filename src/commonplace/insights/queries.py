@@ -13,11 +13,12 @@ from django.utils.text import Truncator, slugify
 from commonplace.accounts.models import User
 from commonplace.communities.models import Community, Membership, MembershipStatus, Topic
 from commonplace.communities.queries import readable_community_ids
+from commonplace.events.models import Event
 from commonplace.insights.experts import rank_experts
 from commonplace.insights.models import Expertise, QuestionRouting, RoutedQuestion
 from commonplace.repertoire.models import Entry
 
-# Entries named in a reason ("wrote the practice ‘Dry hopping’"); more are counted.
+# Entries and events named in a reason ("wrote the practice ‘Dry hopping’"); more are counted.
 NAMED_ENTRIES = 2
 
 
@@ -36,7 +37,9 @@ def _plural(n: int, word: str, words: str = "") -> str:
     return f"{n} {word}" if n == 1 else f"{n} {words or word + 's'}"
 
 
-def reasons(row: Expertise, *, entries: list[Entry] | None = None) -> list[str]:
+def reasons(
+    row: Expertise, *, entries: list[Entry] | None = None, events: list[Event] | None = None
+) -> list[str]:
     """Why `row` scores what it does, in words (its topic is named by the caller)."""
     said: list[str] = []
     if row.accepted:
@@ -62,6 +65,13 @@ def reasons(row: Expertise, *, entries: list[Entry] | None = None) -> list[str]:
         said.append(f"wrote {_plural(more, other + 'entry', other + 'entries')}")
     if row.entry_uses:
         said.append(f"their entries were endorsed or reused {_plural(row.entry_uses, 'time')}")
+    led = (events or [])[:NAMED_ENTRIES]
+    for event in led:
+        kind = event.get_kind_display().lower()
+        said.append(f"led the {kind} ‘{Truncator(event.title).chars(60)}’")
+    if row.events_led > len(led):
+        more = row.events_led - len(led)
+        said.append(f"led {_plural(more, 'other event' if led else 'event')}")
     if row.declared:
         vouched = row.peer_endorsements
         said.append(
@@ -83,6 +93,18 @@ def _entries_on(row: Expertise) -> list[Entry]:
     )
 
 
+def _events_on(row: Expertise) -> list[Event]:
+    return list(
+        Event.objects.filter(
+            community_id=row.community_id,
+            topics=row.topic_id,
+            leaders=row.user_id,
+            cancelled_at__isnull=True,
+            starts_at__lt=timezone.now(),
+        ).order_by("-starts_at")[:NAMED_ENTRIES]
+    )
+
+
 def still_member() -> Exists:
     return Exists(
         Membership.objects.filter(
@@ -97,7 +119,11 @@ def _strength(row: Expertise, top: float) -> Strength:
         topic=row.topic,  # type: ignore[arg-type]  # rows with a topic only
         score=row.score,
         share=max(0.0, min(1.0, row.score / (top or 1.0))),
-        reasons=reasons(row, entries=_entries_on(row) if row.entries else []),
+        reasons=reasons(
+            row,
+            entries=_entries_on(row) if row.entries else [],
+            events=_events_on(row) if row.events_led else [],
+        ),
     )
 
 

@@ -1,4 +1,5 @@
-"""Background work of the mirror: routing new questions, and routing them again."""
+"""Background work of the mirror: routing new questions, routing them again, and
+rebuilding expertise every night."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 from commonplace.core.activity import writing_in_bulk
 from commonplace.core.models import Activity, Verb
 from commonplace.discussions.models import QUESTION_KINDS, Thread
+from commonplace.insights.expertise import recompute
 from commonplace.insights.routing import reroute_unanswered, route_open_questions, route_question
 
 # A question whose routing task never ran (no consumer, the queue down) is
@@ -33,6 +35,14 @@ def reroute_unanswered_questions() -> None:
     now = timezone.now()
     route_open_questions(since=now - LOST_WITHIN, before=now - LOST_AFTER)
     reroute_unanswered(now=now)
+
+
+@db_periodic_task(crontab(hour="3", minute="17"))
+@lock_task("recompute-expertise")
+def recompute_expertise() -> None:
+    """Rebuild every profile: evidence fades with time, and events led count once they
+    have taken place, though nothing was written when they did."""
+    recompute()
 
 
 def on_activity(activity: Activity) -> None:

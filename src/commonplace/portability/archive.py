@@ -36,6 +36,7 @@ from commonplace.accounts.models import ApiToken, User
 from commonplace.communities.models import Community, DomainRevision, Membership, Topic
 from commonplace.core.models import Activity
 from commonplace.discussions.models import Post, PostRevision, Thread, ThreadLink, Vote
+from commonplace.events.models import Event, EventResponse
 from commonplace.imports.models import ExternalRef, ImportRun
 from commonplace.repertoire.models import (
     Endorsement,
@@ -81,6 +82,10 @@ PARTS = [
     Part("entry_source", EntrySource),
     # Files travel inside the archive (base64), so a restore needs nothing else.
     Part("entry_file", EntryFile),
+    Part("event", Event),
+    Part("event_topic", Event.topics.through),
+    Part("event_leader", Event.leaders.through),
+    Part("event_response", EventResponse),
     Part("activity", Activity),
     Part("external_ref", ExternalRef),
     Part("import_run", ImportRun),
@@ -133,6 +138,10 @@ def _scoped(part: Part, community: Community | None) -> models.QuerySet[Any]:
         "reuse": Q(entry__community=community),
         "entry_source": Q(entry__community=community),
         "entry_file": Q(entry__community=community),
+        "event": Q(community=community),
+        "event_topic": Q(event__community=community),
+        "event_leader": Q(event__community=community),
+        "event_response": Q(event__community=community),
         "activity": Q(community=community),
         "external_ref": Q(community=community),
         "import_run": Q(community=community),
@@ -141,6 +150,7 @@ def _scoped(part: Part, community: Community | None) -> models.QuerySet[Any]:
         people = (
             Q(memberships__community=community)
             | Q(posts__thread__community=community)
+            | Q(led_events__community=community)
             | Q(pk=community.created_by_id)
         )
         return queryset.filter(pk__in=User.objects.filter(people).values("pk"))

@@ -13,7 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from commonplace.accounts.models import User
-from commonplace.communities.models import Community, Membership, Topic
+from commonplace.communities.models import Community, Membership
+from commonplace.communities.queries import MAX_TOPICS, resolve_topics
 from commonplace.core.activity import record_activity
 from commonplace.core.errors import ConflictError, DomainError
 from commonplace.core.markdown import render_markdown
@@ -33,7 +34,7 @@ from commonplace.repertoire.models import (
     Reuse,
 )
 
-MAX_TITLE, MAX_BODY, MAX_TOPICS = 200, 100_000, 5
+MAX_TITLE, MAX_BODY = 200, 100_000
 REVIEW_AFTER = timedelta(days=365)
 
 
@@ -62,17 +63,6 @@ def _clean(title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
-def _topics(community: Community, slugs: Sequence[str]) -> list[Topic]:
-    slugs = list(dict.fromkeys(s for s in slugs if s))
-    if len(slugs) > MAX_TOPICS:
-        raise DomainError(f"Choose at most {MAX_TOPICS} topics.", field="topics")
-    topics = list(Topic.objects.filter(community=community, slug__in=slugs))
-    unknown = sorted(set(slugs) - {t.slug for t in topics})
-    if unknown:
-        raise DomainError(f"Unknown topic “{unknown[0]}” in this community.", field="topics")
-    return topics
-
-
 @transaction.atomic
 def create_entry(
     *,
@@ -90,7 +80,7 @@ def create_entry(
     if kind not in EntryKind.values:
         raise DomainError(f"Unknown kind of entry “{kind}”.", field="kind")
     title, body = _clean(title, body)
-    topic_objects = _topics(community, topics)
+    topic_objects = resolve_topics(community, topics)
     if any(t.community_id != community.pk for t in sources):
         raise DomainError("An entry can only be written down from this community's threads.")
     now = at or timezone.now()
@@ -175,7 +165,7 @@ def edit_entry(
 ) -> Entry:
     """Save a new version. `base_version` is the version the editor started from."""
     title, body = _clean(title, body)
-    topic_objects = _topics(entry.community, topics)
+    topic_objects = resolve_topics(entry.community, topics)
     # Lock the row: two saves of the same version must not both succeed.
     current = Entry.objects.select_for_update().get(pk=entry.pk)
     if current.version != base_version:

@@ -1,0 +1,236 @@
+"""Writes to events. The caller has loaded the community through its access helper and
+checked that `by` is a member; rules that depend on the event are checked here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, NotRequired, TypedDict, Unpack
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from commonplace.accounts.models import User
+from commonplace.communities.actions import notify
+from commonplace.communities.models import (
+    Community,
+    Membership,
+    MembershipStatus,
+    NotificationKind,
+    Topic,
+)
+from commonplace.communities.queries import resolve_topics
+from commonplace.core.activity import record_activity
+from commonplace.core.errors import ConflictError, DomainError
+from commonplace.core.markdown import render_markdown
+from commonplace.core.models import Verb
+from commonplace.events.models import Event, EventKind, EventResponse, Response
+
+MAX_TITLE, MAX_DESCRIPTION, MAX_PLACE = 200, 20_000, 200
+MAX_LEADERS = 10
+# Longer than this is a programme, not an event: plan it as several.
+MAX_LENGTH = timedelta(days=14)
+# Who hears that an event moved or was called off.
+EXPECTED = (Response.GOING, Response.MAYBE)
+
+
+class EventFields(TypedDict):
+    """What whoever plans an event fills in; the actions check all of it."""
+
+    kind: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    description: NotRequired[str]
+    location: NotRequired[str]
+    online_url: NotRequired[str]
+    topics: NotRequired[Sequence[str]]
+    leaders: NotRequired[Sequence[str]]
+
+
+@dataclass(frozen=True)
+class _Checked:
+    values: dict[str, Any]  # the Event fields, cleaned
+    topics: list[Topic]
+    leaders: list[User]
+
+
+def _check(community: Community, by: User, fields: EventFields) -> _Checked:
+    kind = fields["kind"]
+    if kind not in EventKind.values:
+        raise DomainError(f"Unknown kind of event “{kind}”.", field="kind")
+    title = " ".join(fields["title"].split())
+    if not title:
+        raise DomainError("Give the event a title.", field="title")
+    if len(title) > MAX_TITLE:
+        raise DomainError(f"Keep the title under {MAX_TITLE} characters.", field="title")
+    description = fields.get("description", "").strip()
+    if len(description) > MAX_DESCRIPTION:
+        raise DomainError(f"Keep it under {MAX_DESCRIPTION:,} characters.", field="description")
+    starts_at, ends_at = fields["starts_at"], fields["ends_at"]
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise DomainError("Give the times with their time zone.", field="starts_at")
+    # To the minute, in UTC: what calendars and the pages show.
+    starts_at = starts_at.astimezone(UTC).replace(second=0, microsecond=0)
+    ends_at = ends_at.astimezone(UTC).replace(second=0, microsecond=0)
+    if ends_at <= starts_at:
+        raise DomainError("The event must end after it starts.", field="ends_at")
+    if ends_at - starts_at > MAX_LENGTH:
+        raise DomainError(
+            "An event lasts two weeks at most: plan longer ones as several.", field="ends_at"
+        )
+    location = " ".join(fields.get("location", "").split())
+    if len(location) > MAX_PLACE:
+        raise DomainError(f"Keep the place under {MAX_PLACE} characters.", field="location")
+    online_url = fields.get("online_url", "").strip()
+    if online_url and urlsplit(online_url).scheme not in {"http", "https"}:
+        raise DomainError(
+            "The online link must start with https:// or http://.", field="online_url"
+        )
+    values = {
+        "kind": kind,
+        "title": title,
+        "description": description,
+        "description_html": render_markdown(description) if description else "",
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "location": location,
+        "online_url": online_url,
+    }
+    return _Checked(
+        values=values,
+        topics=resolve_topics(community, fields.get("topics", ())),
+        leaders=_leaders(community, fields.get("leaders", ()), by),
+    )
+
+
+def _leaders(community: Community, usernames: Sequence[str], by: User) -> list[User]:
+    """Active members named by username; the planner leads when nobody is named."""
+    names = list(dict.fromkeys(n.strip().lstrip("@") for n in usernames if n.strip()))
+    if not names:
+        return [by]
+    if len(names) > MAX_LEADERS:
+        raise DomainError(f"Name at most {MAX_LEADERS} leaders.", field="leaders")
+    members = {
+        m.user.username: m.user
+        for m in Membership.objects.filter(
+            community=community, status=MembershipStatus.ACTIVE, user__username__in=names
+        ).select_related("user")
+    }
+    missing = [n for n in names if n not in members]
+    if missing:
+        raise DomainError(
+            f"“{missing[0]}” is not a member of this community: only members lead its events.",
+            field="leaders",
+        )
+    return [members[n] for n in names]
+
+
+def event_url(event: Event) -> str:
+    return reverse("events:event", args=[event.community.slug, event.pk])
+
+
+@transaction.atomic
+def schedule_event(*, community: Community, by: User, **fields: Unpack[EventFields]) -> Event:
+    """Put an event on the community's calendar. Past events may be recorded too:
+    what a community did, and who led it, is part of its history."""
+    checked = _check(community, by, fields)
+    now = timezone.now()
+    event = Event.objects.create(
+        community=community, created_by=by, created_at=now, updated_at=now, **checked.values
+    )
+    event.topics.set(checked.topics)
+    event.leaders.set(checked.leaders)
+    record_activity(
+        actor=by, verb=Verb.EVENT_SCHEDULED, community=community, target=event, at=now,
+        data={"kind": event.kind, "leaders": [u.pk for u in checked.leaders]},
+    )  # fmt: skip
+    return event
+
+
+def _tell_attendees(event: Event, *, by: User, kind: NotificationKind, title: str) -> None:
+    for response in event.responses.filter(response__in=EXPECTED).select_related("user"):
+        if response.user_id != by.pk:
+            notify(
+                user=response.user, community=event.community, kind=kind, title=title,
+                url=event_url(event), reason="You said you would come.", target=event,
+            )  # fmt: skip
+
+
+@transaction.atomic
+def edit_event(*, event: Event, by: User, **fields: Unpack[EventFields]) -> Event:
+    """Change an event; people coming hear of a new time or place. The caller checked
+    that `by` may change it (permissions.check_can_change_event)."""
+    event = Event.objects.select_for_update().select_related("community").get(pk=event.pk)
+    if event.is_cancelled:
+        raise ConflictError("This event was cancelled; plan a new one instead.")
+    checked = _check(event.community, by, fields)
+    before = set(event.leaders.values_list("pk", flat=True))
+    where = ("starts_at", "ends_at", "location", "online_url")
+    moved = any(getattr(event, name) != checked.values[name] for name in where)
+    for name, value in checked.values.items():
+        setattr(event, name, value)
+    event.updated_at = timezone.now()
+    event.sequence += 1
+    event.save()
+    event.topics.set(checked.topics)
+    event.leaders.set(checked.leaders)
+    record_activity(
+        actor=by, verb=Verb.EVENT_EDITED, community=event.community, target=event,
+        data={
+            "moved": moved,
+            "leaders": [u.pk for u in checked.leaders],
+            # Whose record of leading it must be rebuilt without it.
+            "dropped": sorted(before - {u.pk for u in checked.leaders}),
+        },
+    )  # fmt: skip
+    if moved:
+        _tell_attendees(
+            event, by=by, kind=NotificationKind.EVENT_CHANGED,
+            title=f"New time or place: {event.title}",
+        )  # fmt: skip
+    return event
+
+
+@transaction.atomic
+def cancel_event(*, event: Event, by: User, reason: str = "") -> Event:
+    """Call an event off; it stays listed, marked cancelled. The caller checked `by` may."""
+    event = Event.objects.select_for_update().select_related("community").get(pk=event.pk)
+    if event.is_cancelled:
+        raise ConflictError("This event is already cancelled.")
+    reason = " ".join(reason.split())
+    if len(reason) > 500:
+        raise DomainError("Keep the reason under 500 characters.", field="reason")
+    now = timezone.now()
+    event.cancelled_at, event.cancel_reason = now, reason
+    event.updated_at = now
+    event.sequence += 1
+    event.save(update_fields=["cancelled_at", "cancel_reason", "updated_at", "sequence"])
+    record_activity(actor=by, verb=Verb.EVENT_CANCELLED, community=event.community, target=event)
+    _tell_attendees(
+        event, by=by, kind=NotificationKind.EVENT_CANCELLED, title=f"Cancelled: {event.title}"
+    )
+    return event
+
+
+@transaction.atomic
+def respond_to_event(*, event: Event, by: User, response: str) -> EventResponse:
+    """Say whether `by` (a member) is coming; answering again replaces the answer."""
+    if response not in Response.values:
+        raise DomainError(f"Unknown answer “{response}”.", field="response")
+    if event.is_cancelled:
+        raise ConflictError("This event was cancelled.")
+    now = timezone.now()
+    if event.ends_at <= now:
+        raise ConflictError("This event is over.")
+    answer, _ = EventResponse.objects.update_or_create(
+        event=event, user=by, defaults={"response": response, "responded_at": now}
+    )
+    record_activity(
+        actor=by, verb=Verb.EVENT_RESPONDED, community=event.community, target=event, at=now,
+        data={"response": response},
+    )  # fmt: skip
+    return answer

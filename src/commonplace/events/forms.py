@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from commonplace.communities.models import Community
+from commonplace.core.forms import split_list
+from commonplace.events.actions import MAX_DESCRIPTION, MAX_PLACE, MAX_TITLE
+from commonplace.events.models import EventKind, Response
+from commonplace.events.queries import PAST, UPCOMING
+
+WHEN_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class WhenInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format=WHEN_FORMAT)
+
+
+class EventFilterForm(forms.Form):
+    period = forms.ChoiceField(choices=[(UPCOMING, "Coming up"), (PAST, "Past")], required=False)
+    topic = forms.SlugField(max_length=50, required=False)
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(choices=EventKind.choices)
+    title = forms.CharField(max_length=MAX_TITLE)
+    starts_at = forms.DateTimeField(
+        widget=WhenInput(), input_formats=[WHEN_FORMAT], label="Starts (UTC)"
+    )
+    ends_at = forms.DateTimeField(
+        widget=WhenInput(), input_formats=[WHEN_FORMAT], label="Ends (UTC)"
+    )
+    location = forms.CharField(
+        max_length=MAX_PLACE, required=False, label="Place",
+        help_text="A room, an address or a site to visit. Leave empty for online only.",
+    )  # fmt: skip
+    online_url = forms.URLField(
+        max_length=500, required=False, label="Online link", assume_scheme="https",
+        help_text="Where to join from afar, if anyone can.",
+    )  # fmt: skip
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}), max_length=MAX_DESCRIPTION, required=False,
+        help_text="Markdown. What it is for, what to prepare, who it suits.",
+    )  # fmt: skip
+    topics = forms.MultipleChoiceField(
+        choices=[], required=False, widget=forms.CheckboxSelectMultiple
+    )
+    leaders = forms.CharField(
+        max_length=500, required=False,
+        help_text="Usernames of the members who lead it, separated by commas (default: you).",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = [(t.slug, t.name) for t in community.topics.all()]  # type: ignore[attr-defined]
+
+    def clean_leaders(self) -> list[str]:
+        return split_list(self.cleaned_data.get("leaders") or "")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=500, required=False)
+
+
+class ResponseForm(forms.Form):
+    response = forms.ChoiceField(choices=Response.choices)

@@ -1,0 +1,185 @@
+"""Planning, changing, cancelling and answering events: the rules, the log, the notices."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from commonplace.communities.models import Notification, NotificationKind
+from commonplace.core.errors import ConflictError, DomainError
+from commonplace.core.models import Activity, Verb
+from commonplace.events.actions import (
+    cancel_event,
+    edit_event,
+    respond_to_event,
+    schedule_event,
+)
+from commonplace.events.models import Event, EventResponse
+from tests.factories import add_member, make_community, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _plan(community, by, **fields):
+    start = fields.pop("starts_at", timezone.now() + timedelta(days=7))
+    values = {
+        "kind": "workshop",
+        "title": "Dry hopping, hands on",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=2),
+        "location": "The brewhouse, Bay 3",
+        "topics": ["hops"],
+        **fields,
+    }
+    return schedule_event(community=community, by=by, **values)
+
+
+def test_schedule_event_records_leaders_topics_and_activity():
+    community = make_community()
+    planner = community.created_by
+    teacher = add_member(community, make_user("teacher"))
+    event = _plan(community, planner, leaders=["teacher", "@" + planner.username])
+    assert set(event.leaders.all()) == {teacher, planner}
+    assert [t.slug for t in event.topics.all()] == ["hops"]
+    activity = Activity.objects.get(verb=Verb.EVENT_SCHEDULED)
+    assert (activity.target_type, activity.target_id) == ("event", event.pk)
+    assert activity.data["leaders"] == [teacher.pk, planner.pk]
+
+
+def test_schedule_event_defaults_the_leader_to_the_planner_and_renders_markdown():
+    community = make_community()
+    event = _plan(community, community.created_by, description="Bring **your own** hops")
+    assert list(event.leaders.all()) == [community.created_by]
+    assert "<strong>your own</strong>" in event.description_html
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"title": "   "}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"kind": "party"}, "kind"),
+        ({"ends_at": timezone.now()}, "ends_at"),
+        ({"topics": ["no-such-topic"]}, "topics"),
+        ({"leaders": ["nobody-here"]}, "leaders"),
+        ({"online_url": "javascript:alert(1)"}, "online_url"),
+        ({"location": "y" * 201}, "location"),
+    ],
+)
+def test_schedule_event_refuses_bad_input_and_writes_nothing(change, field):
+    community = make_community()
+    with pytest.raises(DomainError) as error:
+        _plan(community, community.created_by, **change)
+    assert error.value.field == field
+    assert not Event.objects.exists()
+    assert not Activity.objects.filter(verb=Verb.EVENT_SCHEDULED).exists()
+
+
+def test_schedule_event_refuses_naive_times_and_events_over_two_weeks():
+    community = make_community()
+    start = timezone.now().replace(tzinfo=None) + timedelta(days=1)
+    with pytest.raises(DomainError, match="time zone"):
+        _plan(community, community.created_by, starts_at=start, ends_at=start + timedelta(hours=1))
+    aware = timezone.now() + timedelta(days=1)
+    with pytest.raises(DomainError, match="two weeks"):
+        _plan(community, community.created_by, starts_at=aware, ends_at=aware + timedelta(days=15))
+
+
+def test_schedule_event_refuses_a_leader_who_is_not_a_member():
+    community = make_community()
+    make_user("stranger")
+    with pytest.raises(DomainError, match="not a member"):
+        _plan(community, community.created_by, leaders=["stranger"])
+
+
+def test_schedule_event_may_record_a_past_event():
+    community = make_community()
+    event = _plan(community, community.created_by, starts_at=timezone.now() - timedelta(days=30))
+    assert event.ends_at < timezone.now()
+
+
+def test_respond_to_event_replaces_the_answer():
+    community = make_community()
+    member = add_member(community)
+    event = _plan(community, community.created_by)
+    respond_to_event(event=event, by=member, response="maybe")
+    respond_to_event(event=event, by=member, response="going")
+    assert list(EventResponse.objects.values_list("user_id", "response")) == [(member.pk, "going")]
+    assert Activity.objects.filter(verb=Verb.EVENT_RESPONDED).count() == 2
+
+
+def test_respond_to_event_refuses_past_cancelled_and_unknown_answers():
+    community = make_community()
+    member = add_member(community)
+    past = _plan(community, community.created_by, starts_at=timezone.now() - timedelta(days=3))
+    with pytest.raises(ConflictError, match="over"):
+        respond_to_event(event=past, by=member, response="going")
+    event = _plan(community, community.created_by)
+    with pytest.raises(DomainError, match="Unknown answer"):
+        respond_to_event(event=event, by=member, response="perhaps")
+    cancel_event(event=event, by=community.created_by)
+    event.refresh_from_db()
+    with pytest.raises(ConflictError, match="cancelled"):
+        respond_to_event(event=event, by=member, response="going")
+    assert not EventResponse.objects.exists()
+
+
+def test_edit_event_that_moves_tells_the_people_coming_but_not_the_others():
+    community = make_community()
+    coming, perhaps, absent = (add_member(community) for _ in range(3))
+    event = _plan(community, community.created_by)
+    respond_to_event(event=event, by=coming, response="going")
+    respond_to_event(event=event, by=perhaps, response="maybe")
+    respond_to_event(event=event, by=absent, response="not_going")
+    later = event.starts_at + timedelta(days=1)
+    edited = edit_event(
+        event=event, by=community.created_by, kind="workshop", title=event.title,
+        starts_at=later, ends_at=later + timedelta(hours=2), location=event.location,
+        topics=["hops"],
+    )  # fmt: skip
+    assert edited.sequence == 1
+    told = Notification.objects.filter(kind=NotificationKind.EVENT_CHANGED)
+    assert set(told.values_list("user_id", flat=True)) == {coming.pk, perhaps.pk}
+    assert told.first().url == f"/c/{community.slug}/events/{event.pk}/"
+
+
+def test_edit_event_without_moving_it_tells_nobody():
+    community = make_community()
+    coming = add_member(community)
+    event = _plan(community, community.created_by)
+    respond_to_event(event=event, by=coming, response="going")
+    edit_event(
+        event=event, by=community.created_by, kind="workshop", title="A better title",
+        starts_at=event.starts_at, ends_at=event.ends_at, location=event.location,
+    )  # fmt: skip
+    assert not Notification.objects.exists()
+
+
+def test_edit_event_names_the_leaders_it_drops():
+    community = make_community()
+    teacher = add_member(community, make_user("teacher2"))
+    event = _plan(community, community.created_by, leaders=["teacher2"])
+    edit_event(
+        event=event, by=community.created_by, kind="workshop", title=event.title,
+        starts_at=event.starts_at, ends_at=event.ends_at,
+    )  # fmt: skip
+    assert list(event.leaders.all()) == [community.created_by]
+    assert Activity.objects.get(verb=Verb.EVENT_EDITED).data["dropped"] == [teacher.pk]
+
+
+def test_cancel_event_keeps_it_listed_tells_people_and_refuses_twice():
+    community = make_community()
+    coming = add_member(community)
+    event = _plan(community, community.created_by)
+    respond_to_event(event=event, by=coming, response="going")
+    cancel_event(event=event, by=community.created_by, reason="  The brewhouse  floods ")
+    event.refresh_from_db()
+    assert event.is_cancelled and event.cancel_reason == "The brewhouse floods"
+    assert Notification.objects.get(kind=NotificationKind.EVENT_CANCELLED).user == coming
+    with pytest.raises(ConflictError):
+        cancel_event(event=event, by=community.created_by)
+    with pytest.raises(ConflictError):
+        edit_event(
+            event=event, by=community.created_by, kind="workshop", title="Back on",
+            starts_at=event.starts_at, ends_at=event.ends_at,
+        )  # fmt: skip
