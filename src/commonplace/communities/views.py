@@ -36,7 +36,7 @@ from commonplace.core.errors import DomainError
 from commonplace.core.forms import add_domain_error
 from commonplace.core.pagination import paginate, parse_page_number
 from commonplace.discussions.queries import count_open_questions, list_recent_threads
-from commonplace.events.queries import list_next_events
+from commonplace.events.queries import get_rhythm, list_next_events
 from commonplace.repertoire.queries import (
     list_entries_needing_review_by,
     list_highlighted_entries,
@@ -139,6 +139,7 @@ def community_home(request: HttpRequest, slug: str) -> HttpResponse:
             topics=list(queries.list_topics(community=community)),
             entries=list_highlighted_entries(community=community),
             next_events=list_next_events(community=community),
+            rhythm=get_rhythm(community=community),
         )
     return render(request, "communities/community_home.html", context)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from commonplace.accounts.models import User
-from commonplace.communities.models import Community
+from commonplace.communities.models import Cadence, Community
 from commonplace.events.models import Event, EventResponse, Response
 
 UPCOMING, PAST = "upcoming", "past"
@@ -76,3 +77,51 @@ def get_response(*, event: Event, user: Any) -> str:
         return ""
     answer = EventResponse.objects.filter(event=event, user=user).values_list("response", flat=True)
     return answer.first() or ""
+
+
+CADENCE_DAYS = {
+    Cadence.WEEKLY: 7,
+    Cadence.FORTNIGHTLY: 14,
+    Cadence.MONTHLY: 31,
+    Cadence.QUARTERLY: 92,
+}
+# A gathering may slip by half an interval before the rhythm counts as lapsed.
+SLACK = 1.5
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """How a community keeps the rhythm its charter sets (cadence tracking)."""
+
+    as_of: datetime
+    every_days: int | None  # None: the charter sets no rhythm
+    last_met: datetime | None  # the start of the last event held, not cancelled
+    next_planned: datetime | None
+    held_last_year: int
+
+    @property
+    def lapsed(self) -> bool:
+        """More than an interval and a half since the last gathering (or none held yet),
+        and nothing planned within the next interval."""
+        if self.every_days is None:
+            return False
+        every = timedelta(days=self.every_days)
+        overdue = self.last_met is None or self.as_of - self.last_met > every * SLACK
+        soon = self.next_planned is not None and self.next_planned - self.as_of <= every
+        return overdue and not soon
+
+
+def get_rhythm(*, community: Community, now: datetime | None = None) -> Rhythm:
+    now = now or timezone.now()
+    held = Event.objects.filter(community=community, cancelled_at__isnull=True)
+    last = held.filter(starts_at__lt=now).order_by("-starts_at").values_list("starts_at", flat=True)
+    upcoming = held.filter(starts_at__gte=now).order_by("starts_at")
+    return Rhythm(
+        as_of=now,
+        every_days=CADENCE_DAYS.get(Cadence(community.cadence)),
+        last_met=last.first(),
+        next_planned=upcoming.values_list("starts_at", flat=True).first(),
+        held_last_year=held.filter(
+            starts_at__lt=now, starts_at__gte=now - timedelta(days=365)
+        ).count(),
+    )

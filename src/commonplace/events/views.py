@@ -62,6 +62,7 @@ def event_list(request: HttpRequest, slug: str) -> HttpResponse:
             "period": period,
             "topic": topic,
             "topics": access.community.topics.all(),
+            "rhythm": queries.get_rhythm(community=access.community),
         },
     )
 
