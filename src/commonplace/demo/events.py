@@ -13,13 +13,8 @@ from commonplace.communities.models import Cadence, Community, Membership, Membe
 from commonplace.discussions.models import Post
 from commonplace.events.actions import respond_to_event, schedule_event
 from commonplace.events.models import EventKind, Response
+from commonplace.events.queries import CADENCE_DAYS
 
-EVERY = {
-    Cadence.WEEKLY: 7,
-    Cadence.FORTNIGHTLY: 14,
-    Cadence.MONTHLY: 28,
-    Cadence.QUARTERLY: 91,
-}
 MEETINGS_PAST = 4
 MEETING_AGENDA = (
     "Round of what everyone is working on, then the open questions of the last weeks "
@@ -95,7 +90,7 @@ def plan_demo_events(community: Community, seed: int, now: datetime) -> int:
             )
         )
 
-    every = EVERY.get(Cadence(community.cadence))
+    every = CADENCE_DAYS.get(Cadence(community.cadence))
     if every:
         for n in range(-MEETINGS_PAST, 2):
             day = now + timedelta(days=every * n + 3)
