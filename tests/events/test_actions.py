@@ -1,6 +1,6 @@
 """Planning, changing, cancelling and answering events: the rules, the log, the notices."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -11,8 +11,10 @@ from commonplace.core.models import Activity, Verb
 from commonplace.events.actions import (
     cancel_event,
     edit_event,
+    occurrence_starts,
     respond_to_event,
     schedule_event,
+    schedule_events,
 )
 from commonplace.events.models import Event, EventResponse
 from tests.factories import add_member, make_community, make_user
@@ -183,3 +185,53 @@ def test_cancel_event_keeps_it_listed_tells_people_and_refuses_twice():
             event=event, by=community.created_by, kind="workshop", title="Back on",
             starts_at=event.starts_at, ends_at=event.ends_at,
         )  # fmt: skip
+
+
+def test_occurrence_starts_keeps_the_weekday_of_the_month():
+    second_tuesday = datetime(2031, 1, 14, 17, tzinfo=UTC)
+    assert [d.date().isoformat() for d in occurrence_starts(second_tuesday, "monthly", 4)] == [
+        "2031-01-14", "2031-02-11", "2031-03-11", "2031-04-08",
+    ]  # fmt: skip
+    fifth_wednesday = datetime(2031, 1, 29, 9, tzinfo=UTC)
+    # February 2031 has four Wednesdays: the last one stands in for the fifth.
+    assert [d.day for d in occurrence_starts(fifth_wednesday, "monthly", 3)] == [29, 26, 26]
+    december = datetime(2031, 12, 2, 9, tzinfo=UTC)  # the first Tuesday, into the next year
+    assert occurrence_starts(december, "monthly", 2)[1] == datetime(2032, 1, 6, 9, tzinfo=UTC)
+    assert [d.day for d in occurrence_starts(second_tuesday, "fortnightly", 3)] == [14, 28, 11]
+    assert [d.day for d in occurrence_starts(second_tuesday, "weekly", 3)] == [14, 21, 28]
+
+
+def test_schedule_events_plans_a_series_linked_to_its_first_event():
+    community = make_community()
+    start = datetime(2031, 1, 14, 17, tzinfo=UTC)
+    series = schedule_events(
+        community=community, by=community.created_by, repeat="monthly", occurrences=3,
+        kind="meeting", title="Monthly call", starts_at=start, ends_at=start + timedelta(hours=1),
+        topics=["hops"],
+    )  # fmt: skip
+    first = series[0]
+    assert [e.repeats_id for e in series] == [None, first.pk, first.pk]
+    assert [e.ends_at - e.starts_at for e in series] == [timedelta(hours=1)] * 3
+    assert all([t.slug for t in e.topics.all()] == ["hops"] for e in series)
+    assert Activity.objects.filter(verb=Verb.EVENT_SCHEDULED).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("repeat", "occurrences", "field"),
+    [
+        ("", 3, "repeat"),
+        ("yearly", 3, "repeat"),
+        ("weekly", 1, "occurrences"),
+        ("weekly", 27, "occurrences"),
+    ],
+)
+def test_schedule_events_refuses_a_bad_series_and_writes_nothing(repeat, occurrences, field):
+    community = make_community()
+    start = timezone.now() + timedelta(days=1)
+    with pytest.raises(DomainError) as error:
+        schedule_events(
+            community=community, by=community.created_by, repeat=repeat, occurrences=occurrences,
+            kind="meeting", title="Call", starts_at=start, ends_at=start + timedelta(hours=1),
+        )  # fmt: skip
+    assert error.value.field == field
+    assert not Event.objects.exists()

@@ -222,3 +222,57 @@ def test_api_answering_a_past_event_is_a_conflict():
     assert response.status_code == 409
     assert "over" in response.json()["detail"]
     assert not EventResponse.objects.exists()
+
+
+def test_plan_a_repeating_event_through_the_page_and_cancel_one_occurrence():
+    community = make_community(slug="brewers")
+    client = client_for(community.created_by)
+    form = {
+        "kind": "meeting",
+        "title": "Fortnightly call",
+        "starts_at": "2031-03-04T17:00",
+        "ends_at": "2031-03-04T18:00",
+        "repeat": "fortnightly",
+        "occurrences": "4",
+    }
+    response = client.post("/c/brewers/events/new/", form)
+    assert response.status_code == 302
+    first, second, *_ = Event.objects.order_by("starts_at")
+    assert Event.objects.count() == 4 and response["Location"].endswith(f"/{first.pk}/")
+    client.post(f"/c/brewers/events/{second.pk}/cancel/", {"reason": "Holiday"})
+    page = client.get(f"/c/brewers/events/{first.pk}/").content.decode()
+    assert "Repeats" in page and "Tue 18 Mar 2031" in page and "(cancelled)" in page
+    assert Event.objects.filter(cancelled_at__isnull=False).count() == 1
+    bad = client.post("/c/brewers/events/new/", {**form, "occurrences": "40"})
+    assert bad.status_code == 422 and Event.objects.count() == 4
+    no_way = client.post("/c/brewers/events/new/", {**form, "repeat": ""})
+    assert no_way.status_code == 422
+    assert "Choose how the event repeats." in no_way.content.decode()
+
+
+def test_api_plans_a_repeating_event():
+    community = make_community(slug="brewers")
+    token = make_token(community.created_by)
+    payload = {
+        "kind": "meeting",
+        "title": "Weekly stand-up",
+        "starts_at": "2031-01-06T09:00:00Z",
+        "ends_at": "2031-01-06T09:15:00Z",
+        "repeat": "weekly",
+        "occurrences": 3,
+    }
+    created = _api(Client(), "POST", "/api/v1/communities/brewers/events", token, payload)
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert len(body["series"]) == 3 and body["series"][0] == body["id"]
+    assert body["repeats_id"] is None
+    last = Client().get(f"/api/v1/communities/brewers/events/{body['series'][-1]}").json()
+    assert last["repeats_id"] == body["id"] and last["starts_at"].startswith("2031-01-20T09:00")
+    too_many = _api(
+        Client(),
+        "POST",
+        "/api/v1/communities/brewers/events",
+        token,
+        {**payload, "occurrences": 99},
+    )
+    assert too_many.status_code == 422 and Event.objects.count() == 3

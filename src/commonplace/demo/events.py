@@ -11,8 +11,8 @@ from typing import Any
 from commonplace.accounts.models import User
 from commonplace.communities.models import Cadence, Community, Membership, MembershipStatus
 from commonplace.discussions.models import Post
-from commonplace.events.actions import respond_to_event, schedule_event
-from commonplace.events.models import EventKind, Response
+from commonplace.events.actions import respond_to_event, schedule_events
+from commonplace.events.models import EventKind, Repeat, Response
 from commonplace.events.queries import CADENCE_DAYS
 
 MEETINGS_PAST = 4
@@ -78,8 +78,8 @@ def plan_demo_events(community: Community, seed: int, now: datetime) -> int:
     planned = []
 
     def plan(kind: str, title: str, start: datetime, hours: float, **fields: Any) -> None:
-        planned.append(
-            schedule_event(
+        planned.extend(
+            schedule_events(
                 community=community,
                 by=coordinator,
                 kind=kind,
@@ -90,14 +90,19 @@ def plan_demo_events(community: Community, seed: int, now: datetime) -> int:
             )
         )
 
-    every = CADENCE_DAYS.get(Cadence(community.cadence))
+    cadence = Cadence(community.cadence)
+    every = CADENCE_DAYS.get(cadence)
     if every:
-        for n in range(-MEETINGS_PAST, 2):
-            day = now + timedelta(days=every * n + 3)
-            plan(
-                EventKind.MEETING, f"{community.name}: regular call", _at(day, 16), 1,
-                description=MEETING_AGENDA, online_url=f"https://meet.example.org/{community.slug}",
-            )  # fmt: skip
+        call = {
+            "description": MEETING_AGENDA,
+            "online_url": f"https://meet.example.org/{community.slug}",
+        }
+        title = f"{community.name}: regular call"
+        for n in range(-MEETINGS_PAST, 0):
+            plan(EventKind.MEETING, title, _at(now + timedelta(days=every * n + 3), 16), 1, **call)
+        # The calls to come were planned as a series, where the rhythm is one a series has.
+        repeats = {"repeat": cadence, "occurrences": 3} if cadence in Repeat.values else {}
+        plan(EventKind.MEETING, title, _at(now + timedelta(days=3), 16), 1, **call, **repeats)
     for weeks, (slug, name) in zip((3, 7, 11), topics, strict=False):
         leader = lead(slug)
         plan(

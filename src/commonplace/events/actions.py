@@ -3,6 +3,7 @@ checked that `by` is a member; rules that depend on the event are checked here."
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -27,12 +28,14 @@ from commonplace.core.activity import record_activity
 from commonplace.core.errors import ConflictError, DomainError
 from commonplace.core.markdown import render_markdown
 from commonplace.core.models import Verb
-from commonplace.events.models import Event, EventKind, EventResponse, Response
+from commonplace.events.models import Event, EventKind, EventResponse, Repeat, Response
 
 MAX_TITLE, MAX_DESCRIPTION, MAX_PLACE = 200, 20_000, 200
 MAX_LEADERS = 10
 # Longer than this is a programme, not an event: plan it as several.
 MAX_LENGTH = timedelta(days=14)
+# Half a year of weekly meetings, two years of monthly ones.
+MAX_OCCURRENCES = 26
 # Who hears that an event moved or was called off.
 EXPECTED = (Response.GOING, Response.MAYBE)
 
@@ -133,22 +136,81 @@ def event_url(event: Event) -> str:
     return reverse("events:event", args=[event.community.slug, event.pk])
 
 
-@transaction.atomic
-def schedule_event(*, community: Community, by: User, **fields: Unpack[EventFields]) -> Event:
-    """Put an event on the community's calendar. Past events may be recorded too:
-    what a community did, and who led it, is part of its history."""
+def _schedule(
+    community: Community, by: User, fields: EventFields, repeats: Event | None = None
+) -> Event:
     checked = _check(community, by, fields)
     now = timezone.now()
     event = Event.objects.create(
-        community=community, created_by=by, created_at=now, updated_at=now, **checked.values
-    )
+        community=community, created_by=by, created_at=now, updated_at=now, repeats=repeats,
+        **checked.values,
+    )  # fmt: skip
     event.topics.set(checked.topics)
     event.leaders.set(checked.leaders)
     record_activity(
         actor=by, verb=Verb.EVENT_SCHEDULED, community=community, target=event, at=now,
-        data={"kind": event.kind, "leaders": [u.pk for u in checked.leaders]},
+        data={
+            "kind": event.kind,
+            "leaders": [u.pk for u in checked.leaders],
+            "repeats": repeats.pk if repeats else None,
+        },
     )  # fmt: skip
     return event
+
+
+@transaction.atomic
+def schedule_event(*, community: Community, by: User, **fields: Unpack[EventFields]) -> Event:
+    """Put an event on the community's calendar. Past events may be recorded too:
+    what a community did, and who led it, is part of its history."""
+    return _schedule(community, by, fields)
+
+
+def _same_weekday_of_month(first: datetime, months: int) -> datetime:
+    """`first` moved `months` months on, to the same weekday in the same week of the month
+    ("the second Tuesday"), or the last such weekday where that month has no fifth one."""
+    month_index = first.month - 1 + months
+    year, month = first.year + month_index // 12, month_index % 12 + 1
+    day_one = first.replace(year=year, month=month, day=1)
+    offset = (first.weekday() - day_one.weekday()) % 7
+    day = 1 + offset + 7 * ((first.day - 1) // 7)
+    if day > calendar.monthrange(year, month)[1]:
+        day -= 7
+    return day_one.replace(day=day)
+
+
+def occurrence_starts(first: datetime, repeat: str, count: int) -> list[datetime]:
+    """When each of `count` occurrences starts, the first at `first`."""
+    if repeat == Repeat.MONTHLY:
+        return [_same_weekday_of_month(first, n) for n in range(count)]
+    every = timedelta(days=14 if repeat == Repeat.FORTNIGHTLY else 7)
+    return [first + every * n for n in range(count)]
+
+
+@transaction.atomic
+def schedule_events(
+    *,
+    community: Community,
+    by: User,
+    repeat: str = "",
+    occurrences: int = 1,
+    **fields: Unpack[EventFields],
+) -> list[Event]:
+    """Plan one event, or a repeating one: `occurrences` events, each linked to the first."""
+    if not repeat:
+        if occurrences != 1:
+            raise DomainError("Choose how the event repeats.", field="repeat")
+        return [_schedule(community, by, fields)]
+    if repeat not in Repeat.values:
+        raise DomainError(f"Unknown way of repeating “{repeat}”.", field="repeat")
+    if not 2 <= occurrences <= MAX_OCCURRENCES:
+        raise DomainError(f"A series has 2 to {MAX_OCCURRENCES} occurrences.", field="occurrences")
+    first = _schedule(community, by, fields)
+    length = first.ends_at - first.starts_at
+    series = [first]
+    for start in occurrence_starts(first.starts_at, repeat, occurrences)[1:]:
+        later: EventFields = {**fields, "starts_at": start, "ends_at": start + length}
+        series.append(_schedule(community, by, later, repeats=first))
+    return series
 
 
 def _tell_attendees(event: Event, *, by: User, kind: NotificationKind, title: str) -> None:

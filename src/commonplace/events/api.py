@@ -11,7 +11,8 @@ from commonplace.core.pagination import paginate
 from commonplace.core.schemas import PageOut, PersonOut, page_out
 from commonplace.events import actions, permissions, queries
 from commonplace.events.access import access_event
-from commonplace.events.models import Event, EventKind, Response
+from commonplace.events.actions import MAX_OCCURRENCES
+from commonplace.events.models import Event, EventKind, Repeat, Response
 
 router = Router(tags=["events"])
 
@@ -27,6 +28,7 @@ class EventOut(Schema):
     topics: list[str]
     leaders: list[PersonOut]
     cancelled_at: datetime | None
+    repeats_id: int | None = Field(description="The first event of its series, if it repeats.")
     created_at: datetime
     updated_at: datetime
 
@@ -37,6 +39,7 @@ class EventDetailOut(EventOut):
     cancel_reason: str
     responses: dict[str, int]
     my_response: str
+    series: list[int] = Field(description="Every occurrence of its series, in order.")
 
 
 class EventFiltersIn(Schema):
@@ -57,6 +60,11 @@ class EventIn(Schema):
     leaders: list[str] = Field(
         default_factory=list, max_length=10, description="Usernames of members (default: you)."
     )
+
+
+class NewEventIn(EventIn):
+    repeat: Repeat | None = None
+    occurrences: int = Field(1, ge=1, le=MAX_OCCURRENCES)
 
 
 class CancelIn(Schema):
@@ -84,6 +92,7 @@ def _event_detail(event: Event, user: object) -> dict[str, object]:
         "cancel_reason": event.cancel_reason,
         "responses": queries.count_responses(event=event),
         "my_response": queries.get_response(event=event, user=user),
+        "series": [e.pk for e in queries.list_series(event=event)],
     }
 
 
@@ -99,12 +108,20 @@ def list_events(
     return {**page_out(result), "items": [_event_out(e) for e in result.items]}
 
 
-@router.post("/{slug}/events", response={201: EventDetailOut}, summary="Plan an event (members)")
-def schedule_event(request: HttpRequest, slug: str, payload: EventIn) -> Status[dict[str, object]]:
+@router.post(
+    "/{slug}/events",
+    response={201: EventDetailOut},
+    summary="Plan an event, or a repeating one (members); answers with the first",
+)
+def schedule_event(
+    request: HttpRequest, slug: str, payload: NewEventIn
+) -> Status[dict[str, object]]:
     user = require_user(request)
     access = access_community_for_members(user=user, slug=slug)
-    event = actions.schedule_event(community=access.community, by=user, **payload.dict())
-    return Status(201, _event_detail(event, user))
+    fields = payload.dict()
+    fields["repeat"] = fields["repeat"] or ""
+    events = actions.schedule_events(community=access.community, by=user, **fields)
+    return Status(201, _event_detail(events[0], user))
 
 
 @router.get("/{slug}/events/{event_id}", response=EventDetailOut, summary="An event")

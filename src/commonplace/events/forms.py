@@ -6,8 +6,8 @@ from django import forms
 
 from commonplace.communities.models import Community
 from commonplace.core.forms import split_list
-from commonplace.events.actions import MAX_DESCRIPTION, MAX_PLACE, MAX_TITLE
-from commonplace.events.models import EventKind, Response
+from commonplace.events.actions import MAX_DESCRIPTION, MAX_OCCURRENCES, MAX_PLACE, MAX_TITLE
+from commonplace.events.models import EventKind, Repeat, Response
 from commonplace.events.queries import PAST, UPCOMING
 
 WHEN_FORMAT = "%Y-%m-%dT%H:%M"
@@ -60,6 +60,19 @@ class EventForm(forms.Form):
 
     def clean_leaders(self) -> list[str]:
         return split_list(self.cleaned_data.get("leaders") or "")
+
+
+class NewEventForm(EventForm):
+    repeat = forms.ChoiceField(
+        choices=[("", "Does not repeat"), *Repeat.choices], required=False, label="Repeats"
+    )
+    occurrences = forms.IntegerField(
+        min_value=2, max_value=MAX_OCCURRENCES, required=False, label="How many times",
+        help_text="For a repeating event: each one can be changed or cancelled on its own.",
+    )  # fmt: skip
+
+    def clean_occurrences(self) -> int:
+        return self.cleaned_data.get("occurrences") or 1
 
 
 class CancelForm(forms.Form):

@@ -15,6 +15,14 @@ class EventKind(models.TextChoices):
     KNOWLEDGE_MAPPING = "knowledge_mapping", "Knowledge-mapping session"
 
 
+class Repeat(models.TextChoices):
+    """How a series of events repeats, from its first one."""
+
+    WEEKLY = "weekly", "Every week"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+    MONTHLY = "monthly", "Every month, on the same weekday"
+
+
 class Event(models.Model):
     """A gathering of one community, at a time, led by some of its members."""
 
@@ -40,6 +48,11 @@ class Event(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=500, blank=True)
+    # The first event of the series this one repeats; each occurrence is changed
+    # or cancelled on its own.
+    repeats = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="occurrences"
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]

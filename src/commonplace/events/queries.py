@@ -55,6 +55,14 @@ def list_calendar_events(*, community: Community, now: datetime | None = None) -
     )
 
 
+def list_series(*, event: Event) -> list[Event]:
+    """Every occurrence of the series `event` belongs to, itself included; [] for a lone event."""
+    first = event.repeats_id or event.pk
+    series = Event.objects.filter(Q(pk=first) | Q(repeats_id=first), community=event.community_id)
+    events = list(series.order_by("starts_at", "id"))
+    return events if len(events) > 1 else []
+
+
 def count_responses(*, event: Event) -> dict[str, int]:
     counts = dict(
         event.responses.values("response").annotate(n=Count("id")).values_list("response", "n")

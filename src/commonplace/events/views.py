@@ -24,7 +24,13 @@ from commonplace.core.forms import add_domain_error
 from commonplace.core.pagination import paginate, parse_page_number
 from commonplace.events import actions, ics, permissions, queries
 from commonplace.events.access import access_event
-from commonplace.events.forms import CancelForm, EventFilterForm, EventForm, ResponseForm
+from commonplace.events.forms import (
+    CancelForm,
+    EventFilterForm,
+    EventForm,
+    NewEventForm,
+    ResponseForm,
+)
 from commonplace.events.models import Event, EventKind
 
 
@@ -84,15 +90,22 @@ def event_new(request: HttpRequest, slug: str) -> HttpResponse:
     access = access_community_for_members(user=user, slug=slug)
     kind = request.GET.get("kind", EventKind.MEETING)
     initial = {"kind": kind if kind in EventKind.values else EventKind.MEETING}
-    form = EventForm(request.POST or None, community=access.community, initial=initial)
+    form = NewEventForm(request.POST or None, community=access.community, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            event = actions.schedule_event(community=access.community, by=user, **form.cleaned_data)
+            events = actions.schedule_events(
+                community=access.community, by=user, **form.cleaned_data
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, "The event is on the community's calendar.")
-            return redirect(actions.event_url(event))
+            messages.success(
+                request,
+                f"{len(events)} events are on the community's calendar."
+                if len(events) > 1
+                else "The event is on the community's calendar.",
+            )
+            return redirect(actions.event_url(events[0]))
     return _form_page(request, access, form)
 
 
@@ -137,6 +150,7 @@ def event_detail(request: HttpRequest, slug: str, event_id: int) -> HttpResponse
             "event": event,
             "leaders": list(event.leaders.all()),
             "topics": list(event.topics.all()),
+            "series": queries.list_series(event=event),
             "counts": queries.count_responses(event=event),
             "going": queries.list_attendees(event=event),
             "mine": queries.get_response(event=event, user=request.user),
