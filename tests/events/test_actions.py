@@ -28,7 +28,7 @@ def _plan(community, by, **fields):
         "kind": "workshop",
         "title": "Dry hopping, hands on",
         "starts_at": start,
-        "ends_at": start + timedelta(hours=2),
+        "ends_at": fields.pop("ends_at", None) or start + timedelta(hours=2),
         "location": "The brewhouse, Bay 3",
         "topics": ["hops"],
         **fields,
@@ -163,7 +163,7 @@ def test_edit_event_names_the_leaders_it_drops():
     event = _plan(community, community.created_by, leaders=["teacher2"])
     edit_event(
         event=event, by=community.created_by, kind="workshop", title=event.title,
-        starts_at=event.starts_at, ends_at=event.ends_at,
+        starts_at=event.starts_at, ends_at=event.ends_at, leaders=[community.created_by.username],
     )  # fmt: skip
     assert list(event.leaders.all()) == [community.created_by]
     assert Activity.objects.get(verb=Verb.EVENT_EDITED).data["dropped"] == [teacher.pk]
@@ -233,5 +233,76 @@ def test_schedule_events_refuses_a_bad_series_and_writes_nothing(repeat, occurre
             community=community, by=community.created_by, repeat=repeat, occurrences=occurrences,
             kind="meeting", title="Call", starts_at=start, ends_at=start + timedelta(hours=1),
         )  # fmt: skip
+    assert error.value.field == field
+    assert not Event.objects.exists()
+
+
+def test_edit_event_naming_nobody_keeps_its_leaders():
+    community = make_community()
+    teacher = add_member(community, make_user("teacher3"))
+    event = _plan(community, community.created_by, leaders=["teacher3"])
+    edit_event(
+        event=event, by=community.created_by, kind="workshop", title="Renamed",
+        starts_at=event.starts_at, ends_at=event.ends_at,
+    )  # fmt: skip
+    assert list(event.leaders.all()) == [teacher]
+
+
+def test_leaders_hear_when_named_moved_dropped_or_cancelled_by_someone_else():
+    community = make_community()
+    coordinator = community.created_by
+    anna, ben = add_member(community, make_user("anna")), add_member(community, make_user("ben"))
+    event = _plan(community, coordinator, leaders=["anna"])
+    leading = Notification.objects.get(kind=NotificationKind.EVENT_LEADING)
+    assert leading.user == anna and coordinator.name in leading.reason
+    later = event.starts_at + timedelta(days=2)
+    edit_event(
+        event=event, by=coordinator, kind="workshop", title=event.title, starts_at=later,
+        ends_at=later + timedelta(hours=2), leaders=["ben"],
+    )  # fmt: skip
+    moved = Notification.objects.filter(kind=NotificationKind.EVENT_CHANGED)
+    assert set(moved.values_list("user__username", flat=True)) == {"anna", "ben"}
+    assert Notification.objects.filter(kind=NotificationKind.EVENT_LEADING, user=ben).exists()
+    cancel_event(event=event, by=ben)
+    cancelled = Notification.objects.filter(kind=NotificationKind.EVENT_CANCELLED)
+    assert list(cancelled.values_list("user__username", flat=True)) == []  # ben cancelled it
+
+
+def test_correcting_a_past_event_tells_nobody():
+    community = make_community()
+    coming = add_member(community)
+    event = _plan(community, community.created_by, starts_at=timezone.now() + timedelta(hours=1))
+    respond_to_event(event=event, by=coming, response="going")
+    earlier = timezone.now() - timedelta(days=2)
+    edit_event(
+        event=event, by=community.created_by, kind="workshop", title=event.title,
+        starts_at=earlier, ends_at=earlier + timedelta(hours=2),
+    )  # fmt: skip
+    cancel_event(event=event, by=community.created_by)
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (
+            {
+                "starts_at": datetime(9999, 12, 31, 22, tzinfo=timezone.get_fixed_timezone(-300)),
+                "ends_at": datetime(9999, 12, 31, 23, tzinfo=timezone.get_fixed_timezone(-300)),
+            },
+            "starts_at",
+        ),
+        (
+            {"starts_at": datetime(1, 1, 1, 0, 10, tzinfo=timezone.get_fixed_timezone(300))},
+            "starts_at",
+        ),
+        ({"online_url": "http://[oops"}, "online_url"),
+        ({"online_url": "https://"}, "online_url"),
+    ],
+)
+def test_schedule_event_refuses_dates_out_of_range_and_broken_links(change, field):
+    community = make_community()
+    with pytest.raises(DomainError) as error:
+        _plan(community, community.created_by, **change)
     assert error.value.field == field
     assert not Event.objects.exists()

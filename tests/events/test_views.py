@@ -101,6 +101,7 @@ def test_leader_changes_and_cancels_an_event_but_another_member_may_not():
     assert response.status_code == 302
     page = client.get(f"/c/brewers/events/{event.pk}/").content.decode()
     assert "Cancelled" in page and "Hail" in page and "Are you coming?" not in page
+    assert client.get(f"/c/brewers/events/{event.pk}/edit/").status_code == 409
 
 
 def _calendar(response):
@@ -194,6 +195,8 @@ def test_api_plans_lists_and_answers_an_event():
         ({"ends_at": "2031-01-02T18:00:00Z"}, 422),
         ({"kind": "party"}, 422),
         ({"online_url": "ftp://example.org/x"}, 422),
+        ({"online_url": "http://[oops"}, 422),
+        ({"starts_at": "9999-12-31T22:00:00-05:00", "ends_at": "9999-12-31T23:00:00-05:00"}, 422),
         ({"starts_at": "soon"}, 422),
     ],
 )

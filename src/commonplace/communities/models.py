@@ -272,6 +272,7 @@ class NotificationKind(models.TextChoices):
     QUESTION_ROUTED = "question_routed", "A question you may be able to answer"
     EVENT_CHANGED = "event_changed", "An event you plan to attend has changed"
     EVENT_CANCELLED = "event_cancelled", "An event you planned to attend was cancelled"
+    EVENT_LEADING = "event_leading", "An event you were named to lead"
 
 
 class Notification(models.Model):

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NotRequired, TypedDict, Unpack
-from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +35,7 @@ MAX_TITLE, MAX_DESCRIPTION, MAX_PLACE = 200, 20_000, 200
 MAX_LEADERS = 10
 # Longer than this is a programme, not an event: plan it as several.
 MAX_LENGTH = timedelta(days=14)
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 # Half a year of weekly meetings, two years of monthly ones.
 MAX_OCCURRENCES = 26
 # Who hears that an event moved or was called off.
@@ -61,7 +63,34 @@ class _Checked:
     leaders: list[User]
 
 
-def _check(community: Community, by: User, fields: EventFields) -> _Checked:
+def _when(moment: datetime) -> datetime:
+    """`moment` to the minute, in UTC: what calendars and the pages show."""
+    if timezone.is_naive(moment):
+        raise DomainError("Give the times with their time zone.", field="starts_at")
+    try:
+        moment = moment.astimezone(UTC).replace(second=0, microsecond=0)
+    except (OverflowError, ValueError):
+        moment = datetime.min.replace(tzinfo=UTC)  # refused just below
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise DomainError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.", field="starts_at")
+    return moment
+
+
+def _online_url(value: str) -> str:
+    value = value.strip()
+    if value:
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except ValidationError:
+            raise DomainError(
+                "Give the online link as a web address starting with https://.",
+                field="online_url",
+            ) from None
+    return value
+
+
+def _check(community: Community, fields: EventFields, leaders: list[User]) -> _Checked:
+    """Every field checked; `leaders` lead it when `fields` names nobody."""
     kind = fields["kind"]
     if kind not in EventKind.values:
         raise DomainError(f"Unknown kind of event “{kind}”.", field="kind")
@@ -73,12 +102,7 @@ def _check(community: Community, by: User, fields: EventFields) -> _Checked:
     description = fields.get("description", "").strip()
     if len(description) > MAX_DESCRIPTION:
         raise DomainError(f"Keep it under {MAX_DESCRIPTION:,} characters.", field="description")
-    starts_at, ends_at = fields["starts_at"], fields["ends_at"]
-    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
-        raise DomainError("Give the times with their time zone.", field="starts_at")
-    # To the minute, in UTC: what calendars and the pages show.
-    starts_at = starts_at.astimezone(UTC).replace(second=0, microsecond=0)
-    ends_at = ends_at.astimezone(UTC).replace(second=0, microsecond=0)
+    starts_at, ends_at = _when(fields["starts_at"]), _when(fields["ends_at"])
     if ends_at <= starts_at:
         raise DomainError("The event must end after it starts.", field="ends_at")
     if ends_at - starts_at > MAX_LENGTH:
@@ -88,11 +112,7 @@ def _check(community: Community, by: User, fields: EventFields) -> _Checked:
     location = " ".join(fields.get("location", "").split())
     if len(location) > MAX_PLACE:
         raise DomainError(f"Keep the place under {MAX_PLACE} characters.", field="location")
-    online_url = fields.get("online_url", "").strip()
-    if online_url and urlsplit(online_url).scheme not in {"http", "https"}:
-        raise DomainError(
-            "The online link must start with https:// or http://.", field="online_url"
-        )
+    online_url = _online_url(fields.get("online_url", ""))
     values = {
         "kind": kind,
         "title": title,
@@ -106,15 +126,15 @@ def _check(community: Community, by: User, fields: EventFields) -> _Checked:
     return _Checked(
         values=values,
         topics=resolve_topics(community, fields.get("topics", ())),
-        leaders=_leaders(community, fields.get("leaders", ()), by),
+        leaders=_leaders(community, fields.get("leaders", ())) or leaders,
     )
 
 
-def _leaders(community: Community, usernames: Sequence[str], by: User) -> list[User]:
-    """Active members named by username; the planner leads when nobody is named."""
+def _leaders(community: Community, usernames: Sequence[str]) -> list[User]:
+    """Active members named by username ([] when nobody is named)."""
     names = list(dict.fromkeys(n.strip().lstrip("@") for n in usernames if n.strip()))
     if not names:
-        return [by]
+        return []
     if len(names) > MAX_LEADERS:
         raise DomainError(f"Name at most {MAX_LEADERS} leaders.", field="leaders")
     members = {
@@ -139,7 +159,7 @@ def event_url(event: Event) -> str:
 def _schedule(
     community: Community, by: User, fields: EventFields, repeats: Event | None = None
 ) -> Event:
-    checked = _check(community, by, fields)
+    checked = _check(community, fields, leaders=[by])  # the planner, unless others are named
     now = timezone.now()
     event = Event.objects.create(
         community=community, created_by=by, created_at=now, updated_at=now, repeats=repeats,
@@ -155,6 +175,8 @@ def _schedule(
             "repeats": repeats.pk if repeats else None,
         },
     )  # fmt: skip
+    if repeats is None:  # once per series
+        _tell_leaders(event, checked.leaders, by=by)
     return event
 
 
@@ -213,12 +235,32 @@ def schedule_events(
     return series
 
 
-def _tell_attendees(event: Event, *, by: User, kind: NotificationKind, title: str) -> None:
-    for response in event.responses.filter(response__in=EXPECTED).select_related("user"):
-        if response.user_id != by.pk:
+def _tell_leaders(event: Event, leaders: Sequence[User], *, by: User) -> None:
+    """Members named to lead `event` by someone else hear of it."""
+    for leader in leaders:
+        if leader.pk != by.pk:
             notify(
-                user=response.user, community=event.community, kind=kind, title=title,
-                url=event_url(event), reason="You said you would come.", target=event,
+                user=leader, community=event.community, kind=NotificationKind.EVENT_LEADING,
+                title=f"You lead: {event.title}", url=event_url(event),
+                reason=f"{by.name} named you a leader.", target=event,
+            )  # fmt: skip
+
+
+def _tell_people(
+    event: Event, *, by: User, kind: NotificationKind, title: str, also: Sequence[User] = ()
+) -> None:
+    """Tell its leaders (and `also`: leaders an edit dropped) and whoever said they would
+    come; not `by`, who made the change."""
+    told = {by.pk}
+    people = [(u, "You lead it.") for u in [*event.leaders.all(), *also]]
+    answers = event.responses.filter(response__in=EXPECTED).select_related("user")
+    people += [(r.user, "You said you would come.") for r in answers]
+    for person, reason in people:
+        if person.pk not in told:
+            told.add(person.pk)
+            notify(
+                user=person, community=event.community, kind=kind, title=title,
+                url=event_url(event), reason=reason, target=event,
             )  # fmt: skip
 
 
@@ -229,8 +271,9 @@ def edit_event(*, event: Event, by: User, **fields: Unpack[EventFields]) -> Even
     event = Event.objects.select_for_update().select_related("community").get(pk=event.pk)
     if event.is_cancelled:
         raise ConflictError("This event was cancelled; plan a new one instead.")
-    checked = _check(event.community, by, fields)
-    before = set(event.leaders.values_list("pk", flat=True))
+    current = list(event.leaders.all())
+    checked = _check(event.community, fields, leaders=current)  # kept unless others are named
+    before = {u.pk for u in current}
     where = ("starts_at", "ends_at", "location", "online_url")
     moved = any(getattr(event, name) != checked.values[name] for name in where)
     for name, value in checked.values.items():
@@ -249,11 +292,13 @@ def edit_event(*, event: Event, by: User, **fields: Unpack[EventFields]) -> Even
             "dropped": sorted(before - {u.pk for u in checked.leaders}),
         },
     )  # fmt: skip
-    if moved:
-        _tell_attendees(
+    dropped = [u for u in current if u not in checked.leaders]
+    if moved and event.ends_at > timezone.now():  # a correction to the past tells nobody
+        _tell_people(
             event, by=by, kind=NotificationKind.EVENT_CHANGED,
-            title=f"New time or place: {event.title}",
+            title=f"New time or place: {event.title}", also=dropped,
         )  # fmt: skip
+    _tell_leaders(event, [u for u in checked.leaders if u.pk not in before], by=by)
     return event
 
 
@@ -272,9 +317,10 @@ def cancel_event(*, event: Event, by: User, reason: str = "") -> Event:
     event.sequence += 1
     event.save(update_fields=["cancelled_at", "cancel_reason", "updated_at", "sequence"])
     record_activity(actor=by, verb=Verb.EVENT_CANCELLED, community=event.community, target=event)
-    _tell_attendees(
-        event, by=by, kind=NotificationKind.EVENT_CANCELLED, title=f"Cancelled: {event.title}"
-    )
+    if event.ends_at > now:
+        _tell_people(
+            event, by=by, kind=NotificationKind.EVENT_CANCELLED, title=f"Cancelled: {event.title}"
+        )
     return event
 
 

@@ -19,7 +19,7 @@ from commonplace.communities.access import (
     access_community_content,
     access_community_for_members,
 )
-from commonplace.core.errors import DomainError
+from commonplace.core.errors import ConflictError, DomainError
 from commonplace.core.forms import add_domain_error
 from commonplace.core.pagination import paginate, parse_page_number
 from commonplace.events import actions, ics, permissions, queries
@@ -115,6 +115,8 @@ def event_edit(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
     access = access_community_for_members(user=user, slug=slug)
     event = access_event(access=access, event_id=event_id)
     permissions.check_can_change_event(user, access.membership, event)
+    if event.is_cancelled:
+        raise ConflictError("This event was cancelled; plan a new one instead.")
     initial: dict[str, Any] = {
         "kind": event.kind,
         "title": event.title,
@@ -184,7 +186,7 @@ def event_cancel(request: HttpRequest, slug: str, event_id: int) -> HttpResponse
     permissions.check_can_change_event(user, access.membership, event)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        raise DomainError("Keep the reason under 500 characters.", field="reason")
+        raise DomainError(" ".join(str(e) for e in form.errors["reason"]), field="reason")
     actions.cancel_event(event=event, by=user, reason=form.cleaned_data["reason"])
     messages.success(request, "The event is cancelled; people who said they would come are told.")
     return redirect(actions.event_url(event))

@@ -31,7 +31,7 @@ from django.utils.text import slugify
 from commonplace.accounts.models import SkillEndorsement, User, skill_key
 from commonplace.communities.models import Membership, MembershipStatus, Topic
 from commonplace.core.activity import writing_in_bulk
-from commonplace.core.models import Activity
+from commonplace.core.models import Activity, Verb
 from commonplace.discussions.models import Post, Thread
 from commonplace.events.models import Event
 from commonplace.insights.models import Expertise
@@ -323,7 +323,8 @@ def _affected(activity: Activity) -> list[int]:
             return list(Entry.authors.through.objects.filter(entry_id=target_id).values_list(
                 "user_id", flat=True
             ))  # fmt: skip
-        case "event":  # its leaders, and those an edit no longer names
+        case "event" if activity.verb != Verb.EVENT_RESPONDED:  # answers change nothing here
+            # Its leaders, and those an edit no longer names.
             leaders = Event.leaders.through.objects.filter(event_id=target_id)
             return [*leaders.values_list("user_id", flat=True), *activity.data.get("dropped", [])]
         case "user":
