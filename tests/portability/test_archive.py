@@ -11,6 +11,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from commonplace.accounts.models import User
+from commonplace.communities.actions import leave_community
+from commonplace.core.models import Activity
 from commonplace.discussions.actions import add_imported_vote, link_threads
 from commonplace.discussions.models import Post, Thread
 from commonplace.events.actions import respond_to_event, schedule_event
@@ -120,3 +122,29 @@ def test_restore_refuses_a_database_with_data_and_bad_archives(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("restore", str(tmp_path / "missing.gz"))
     assert not Post.objects.exists()
+
+
+def test_a_community_archive_restores_with_people_who_have_left(tmp_path):
+    community = make_community(slug="brewers")
+    leaver = add_member(community)
+    thread = make_thread(community, leaver, topics=("hops",))
+    make_reply(thread)
+    start = timezone.now() + timedelta(days=2)
+    event = schedule_event(
+        community=community, by=leaver, kind="meeting", title="Hop talk",
+        starts_at=start, ends_at=start + timedelta(hours=1),
+    )  # fmt: skip
+    respond_to_event(event=event, by=leaver, response="going")
+    leave_community(membership=community.memberships.get(user=leaver))
+    archive = tmp_path / "brewers.jsonl.gz"
+    call_command("export", str(archive), "--community", "brewers")
+    # Sign-ups belong to no community, so they stay out of its archive.
+    counts = {p.type: p.model._default_manager.count() for p in PARTS if p.type != "activity"}
+    logged = Activity.objects.filter(community=community).count()
+    _wipe()
+    call_command("restore", str(archive))
+    assert User.objects.filter(username=leaver.username).exists()
+    assert {
+        p.type: p.model._default_manager.count() for p in PARTS if p.type != "activity"
+    } == counts
+    assert Activity.objects.count() == logged

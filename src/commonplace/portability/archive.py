@@ -147,14 +147,24 @@ def _scoped(part: Part, community: Community | None) -> models.QuerySet[Any]:
         "import_run": Q(community=community),
     }
     if part.type == "user":
-        people = (
-            Q(memberships__community=community)
-            | Q(posts__thread__community=community)
-            | Q(led_events__community=community)
-            | Q(pk=community.created_by_id)
-        )
-        return queryset.filter(pk__in=User.objects.filter(people).values("pk"))
+        return queryset.filter(pk__in=_people(community, scopes))
     return queryset.filter(scopes[part.type])
+
+
+def _people(community: Community, scopes: dict[str, Q]) -> set[int]:
+    """Everyone the community's records name: its members, and people who have left but
+    whose posts, votes, answers or log entries stay (a restore needs every one)."""
+    ids = set(Membership.objects.filter(community=community).values_list("user_id", flat=True))
+    if community.created_by_id is not None:
+        ids.add(community.created_by_id)
+    for part in PARTS:
+        for field in _fields(part.model):
+            if part.model is not User and field.is_relation and field.related_model is User:
+                named = part.model._default_manager.filter(scopes[part.type]).exclude(
+                    **{f"{field.attname}__isnull": True}
+                )
+                ids.update(named.values_list(field.attname, flat=True).distinct())
+    return ids
 
 
 def iter_records(community: Community | None = None) -> Iterator[dict[str, Any]]:
