@@ -1,9 +1,13 @@
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from commonplace.communities.actions import leave_community
+from commonplace.events.actions import respond_to_event, schedule_event
+from commonplace.repertoire.actions import create_entry, endorse_entry, record_reuse
 from tests.factories import add_member, make_community, make_reply, make_thread, make_token
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +21,19 @@ def test_my_data_holds_own_posts_votes_and_memberships_but_not_others_private_ti
     add_member(public, member)
     make_reply(secret_thread, member, body="My own words")
     make_reply(make_thread(public, title="Open question"), member, body="Public words")
+    start = timezone.now() + timedelta(days=3)
+    for community, title in ((private, "Secret ward round"), (public, "Open brew day")):
+        event = schedule_event(
+            community=community, by=community.created_by, kind="visit", title=title,
+            starts_at=start, ends_at=start + timedelta(hours=2), leaders=[member.username],
+        )  # fmt: skip
+        respond_to_event(event=event, by=member, response="going")
+        entry = create_entry(
+            community=community, by=member, kind="tool", title=f"{title} sheet", body="Use it"
+        )
+        if community is public:
+            endorse_entry(entry=entry, by=member)
+        record_reuse(entry=entry, by=member, note=f"My note on {title.split()[-1]}")
     leave_community(membership=private.memberships.get(user=member))
 
     client = Client()
@@ -31,6 +48,13 @@ def test_my_data_holds_own_posts_votes_and_memberships_but_not_others_private_ti
     assert bodies["Public words"]["thread_title"] == "Open question"
     assert bodies["My own words"]["thread_title"] is None  # no longer readable to them
     assert b"Secret ward case" not in download.content and b"nurses" not in download.content
+    assert {e["event_title"] for e in data["events"]} == {"Open brew day", None}
+    assert all(e["led"] and not e["planned"] for e in data["events"])
+    assert [r["response"] for r in data["event_responses"]] == ["going", "going"]
+    assert {e["entry_title"] for e in data["entries"]} == {"Open brew day sheet", None}
+    assert [e["entry_title"] for e in data["endorsements"]] == ["Open brew day sheet"]
+    assert {r["note"] for r in data["reuses"]} == {"My note on round", "My note on day"}
+    assert b"Secret ward round" not in download.content
 
     api = Client().get("/api/v1/me/data", headers={"Authorization": f"Bearer {make_token(member)}"})
     assert api.json() == data

@@ -8,6 +8,8 @@ from commonplace.accounts.access import access_user
 from commonplace.accounts.api_auth import require_user, viewer
 from commonplace.communities.queries import list_visible_memberships
 from commonplace.discussions.queries import personal_data
+from commonplace.events.queries import personal_events
+from commonplace.repertoire.queries import personal_entries
 
 router = Router(tags=["people"])
 
@@ -59,9 +61,13 @@ def update_preferences(request: HttpRequest, payload: PreferencesPatch) -> objec
     return actions.set_preferences(user=require_user(request), **payload.dict())
 
 
-@router.get("/me/data", summary="Download your own data: profile, memberships, posts, votes")
+@router.get(
+    "/me/data",
+    summary="Download your own data: profile, memberships, posts, votes, entries, events",
+)
 def my_data(request: HttpRequest) -> dict[str, object]:
-    return personal_data(require_user(request))
+    user = require_user(request)
+    return {**personal_data(user), **personal_entries(user=user), **personal_events(user=user)}
 
 
 @router.get("/people/{username}", response=ProfileOut, summary="A person's profile")

@@ -16,7 +16,9 @@ from commonplace.communities.queries import list_skills, list_visible_membership
 from commonplace.core.errors import DomainError
 from commonplace.core.forms import add_domain_error
 from commonplace.discussions.queries import personal_data
+from commonplace.events.queries import personal_events
 from commonplace.insights.queries import list_member_strengths
+from commonplace.repertoire.queries import personal_entries
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -121,6 +123,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 @login_required
 def my_data(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    response = JsonResponse(personal_data(user), json_dumps_params={"indent": 2})
+    data = {**personal_data(user), **personal_entries(user=user), **personal_events(user=user)}
+    response = JsonResponse(data, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="commonplace-{user.username}.json"'
     return response

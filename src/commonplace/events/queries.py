@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from commonplace.accounts.models import User
 from commonplace.communities.models import Cadence, Community
+from commonplace.communities.queries import readable_community_ids
 from commonplace.events.models import Event, EventResponse, Response
 
 UPCOMING, PAST = "upcoming", "past"
@@ -133,3 +134,35 @@ def get_rhythm(*, community: Community, now: datetime | None = None) -> Rhythm:
             starts_at__lt=now, starts_at__gte=now - timedelta(days=365)
         ).count(),
     )
+
+
+def personal_events(*, user: Any) -> dict[str, list[dict[str, Any]]]:
+    """The events `user` planned or led and their answers, for their own data download.
+
+    An event's title is shown only where they may still read its community,
+    or where they planned it themselves.
+    """
+    readable = set(readable_community_ids(user).values_list("id", flat=True))
+    led = set(Event.leaders.through.objects.filter(user=user).values_list("event_id", flat=True))
+
+    def about(event: Event) -> dict[str, Any]:
+        seen = event.community_id in readable or event.created_by_id == user.pk
+        return {
+            "event_id": event.pk,
+            "community": event.community.slug if seen else None,
+            "event_title": event.title if seen else None,
+            "starts_at": event.starts_at.isoformat(),
+        }
+
+    mine = Event.objects.filter(Q(pk__in=led) | Q(created_by=user)).select_related("community")
+    answers = EventResponse.objects.filter(user=user).select_related("event__community")
+    return {
+        "events": [
+            {**about(e), "planned": e.created_by_id == user.pk, "led": e.pk in led}
+            for e in mine.order_by("starts_at", "pk")
+        ],
+        "event_responses": [
+            {**about(r.event), "response": r.response, "at": r.responded_at.isoformat()}
+            for r in answers.order_by("responded_at", "pk")
+        ],
+    }

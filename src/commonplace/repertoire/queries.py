@@ -13,7 +13,14 @@ from django.utils import timezone
 from commonplace.communities.models import Community, Topic
 from commonplace.communities.queries import readable_community_ids
 from commonplace.discussions.models import Thread
-from commonplace.repertoire.models import Entry, EntryKind, EntrySource, Maturity
+from commonplace.repertoire.models import (
+    Endorsement,
+    Entry,
+    EntryKind,
+    EntrySource,
+    Maturity,
+    Reuse,
+)
 
 
 @dataclass(frozen=True)
@@ -121,3 +128,38 @@ def list_entries_needing_review_by(*, user: Any, limit: int = 10) -> list[Entry]
             .order_by("review_due", "id")
         )[:limit]
     )
+
+
+def personal_entries(*, user: Any) -> dict[str, list[dict[str, Any]]]:
+    """The entries `user` wrote, endorsed and reused, for their own data download.
+
+    An entry's title is shown only where they may still read its community;
+    the notes on their reuses are their own words and always shown.
+    """
+    readable = set(readable_community_ids(user).values_list("id", flat=True))
+
+    def about(entry: Entry) -> dict[str, Any]:
+        seen = entry.community_id in readable
+        return {
+            "entry_id": entry.pk,
+            "community": entry.community.slug if seen else None,
+            "entry_title": entry.title if seen else None,
+        }
+
+    written = Entry.objects.filter(authors=user, deleted_at__isnull=True)
+    endorsed = Endorsement.objects.filter(user=user).select_related("entry__community")
+    reused = Reuse.objects.filter(user=user).select_related("entry__community")
+    return {
+        "entries": [
+            {**about(e), "kind": e.kind, "created_at": e.created_at.isoformat()}
+            for e in written.select_related("community").order_by("created_at", "pk")
+        ],
+        "endorsements": [
+            {**about(x.entry), "at": x.created_at.isoformat()}
+            for x in endorsed.order_by("created_at", "pk")
+        ],
+        "reuses": [
+            {**about(x.entry), "note": x.note, "at": x.created_at.isoformat()}
+            for x in reused.order_by("created_at", "pk")
+        ],
+    }
