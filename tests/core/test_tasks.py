@@ -21,8 +21,13 @@ from huey.contrib.djhuey import HUEY
 from huey.storage import RedisStorage, SqliteStorage
 
 from commonplace.discussions.actions import reply_to_thread, start_thread
+from commonplace.events.tasks import remind_coming_events
 from commonplace.insights.models import RoutedQuestion
-from commonplace.insights.tasks import reroute_unanswered_questions, route_new_question
+from commonplace.insights.tasks import (
+    recompute_expertise,
+    reroute_unanswered_questions,
+    route_new_question,
+)
 from commonplace.search.indexing import embed_pending
 from tests.factories import add_member, make_community, make_user
 
@@ -113,3 +118,13 @@ def test_rerouting_is_scheduled_every_ten_minutes() -> None:
     assert reroute_unanswered_questions.task_class.__name__ in due
     idle = {t.name for t in HUEY.read_periodic(datetime(2026, 1, 1, 9, 13, tzinfo=UTC))}
     assert reroute_unanswered_questions.task_class.__name__ not in idle
+
+
+def test_reminders_every_quarter_hour_and_expertise_every_night() -> None:
+    def due(hour: int, minute: int) -> set[str]:
+        return {t.name for t in HUEY.read_periodic(datetime(2026, 1, 1, hour, minute, tzinfo=UTC))}
+
+    assert remind_coming_events.task_class.__name__ in due(9, 45)
+    assert remind_coming_events.task_class.__name__ not in due(9, 50)
+    assert recompute_expertise.task_class.__name__ in due(3, 17)
+    assert recompute_expertise.task_class.__name__ not in due(4, 17)

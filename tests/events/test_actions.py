@@ -15,6 +15,7 @@ from commonplace.events.actions import (
     respond_to_event,
     schedule_event,
     schedule_events,
+    send_reminders,
 )
 from commonplace.events.models import Event, EventResponse
 from tests.factories import add_member, make_community, make_user
@@ -306,3 +307,26 @@ def test_schedule_event_refuses_dates_out_of_range_and_broken_links(change, fiel
         _plan(community, community.created_by, **change)
     assert error.value.field == field
     assert not Event.objects.exists()
+
+
+def test_send_reminders_tells_leaders_and_people_coming_once_a_day_before():
+    community = make_community()
+    teacher = add_member(community, make_user("teacher4"))
+    coming, absent = add_member(community), add_member(community)
+    soon = _plan(
+        community, community.created_by, starts_at=timezone.now() + timedelta(hours=5),
+        leaders=["teacher4"],
+    )  # fmt: skip
+    later = _plan(community, community.created_by, starts_at=timezone.now() + timedelta(days=3))
+    off = _plan(community, community.created_by, starts_at=timezone.now() + timedelta(hours=6))
+    for event in (soon, later, off):
+        respond_to_event(event=event, by=coming, response="going")
+        respond_to_event(event=event, by=absent, response="not_going")
+    cancel_event(event=off, by=community.created_by)
+    Notification.objects.all().delete()
+    assert send_reminders() == 1
+    reminders = Notification.objects.filter(kind=NotificationKind.EVENT_REMINDER)
+    assert set(reminders.values_list("user_id", flat=True)) == {teacher.pk, coming.pk}
+    assert all(n.title.endswith(soon.title) and "UTC" in n.title for n in reminders)
+    assert send_reminders() == 0  # once per event
+    assert send_reminders(now=timezone.now() + timedelta(days=2, hours=12)) == 1  # `later`

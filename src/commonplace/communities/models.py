@@ -273,6 +273,7 @@ class NotificationKind(models.TextChoices):
     EVENT_CHANGED = "event_changed", "An event you plan to attend has changed"
     EVENT_CANCELLED = "event_cancelled", "An event you planned to attend was cancelled"
     EVENT_LEADING = "event_leading", "An event you were named to lead"
+    EVENT_REMINDER = "event_reminder", "An event you plan to attend is coming up"
 
 
 class Notification(models.Model):

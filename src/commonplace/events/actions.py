@@ -247,11 +247,16 @@ def _tell_leaders(event: Event, leaders: Sequence[User], *, by: User) -> None:
 
 
 def _tell_people(
-    event: Event, *, by: User, kind: NotificationKind, title: str, also: Sequence[User] = ()
+    event: Event,
+    *,
+    by: User | None,
+    kind: NotificationKind,
+    title: str,
+    also: Sequence[User] = (),
 ) -> None:
     """Tell its leaders (and `also`: leaders an edit dropped) and whoever said they would
     come; not `by`, who made the change."""
-    told = {by.pk}
+    told = {by.pk} if by is not None else set()
     people = [(u, "You lead it.") for u in [*event.leaders.all(), *also]]
     answers = event.responses.filter(response__in=EXPECTED).select_related("user")
     people += [(r.user, "You said you would come.") for r in answers]
@@ -342,3 +347,40 @@ def respond_to_event(*, event: Event, by: User, response: str) -> EventResponse:
         data={"response": response},
     )  # fmt: skip
     return answer
+
+
+# Reminders go out this long before an event starts.
+REMIND_BEFORE = timedelta(hours=24)
+
+
+def send_reminders(*, now: datetime | None = None) -> int:
+    """Remind the leaders and the people coming of each event that starts within a day;
+    once per event. Returns how many events were reminded."""
+    now = now or timezone.now()
+    due = Event.objects.filter(
+        cancelled_at__isnull=True,
+        reminded_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + REMIND_BEFORE,
+    ).values_list("pk", flat=True)
+    reminded = 0
+    for event_id in list(due):
+        with transaction.atomic():
+            # Claimed under a lock, so two workers never remind twice.
+            event = (
+                Event.objects.select_for_update(skip_locked=True)
+                .select_related("community")
+                .filter(pk=event_id, reminded_at__isnull=True, cancelled_at__isnull=True)
+                .first()
+            )
+            if event is None:
+                continue
+            event.reminded_at = now
+            event.save(update_fields=["reminded_at"])
+            when = event.starts_at.astimezone(UTC).strftime("%a %d %b, %H:%M UTC")
+            _tell_people(
+                event, by=None, kind=NotificationKind.EVENT_REMINDER,
+                title=f"{when}: {event.title}",
+            )  # fmt: skip
+            reminded += 1
+    return reminded

@@ -48,6 +48,7 @@ class Event(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=500, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)  # the day-before reminder went
     # The first event of the series this one repeats; each occurrence is changed
     # or cancelled on its own.
     repeats = models.ForeignKey(
