@@ -31,7 +31,7 @@ from commonplace.core.models import Activity
 from commonplace.discussions.actions import accept_answer, edit_post, vote_helpful
 from commonplace.discussions.models import Post, PostRevision, Thread, Vote
 from commonplace.events.actions import respond_to_event, schedule_event
-from commonplace.events.models import Event, EventResponse
+from commonplace.events.models import Event, EventNotes, EventResponse
 from commonplace.repertoire.actions import attach_file, create_entry
 from commonplace.repertoire.models import (
     Endorsement,
@@ -200,6 +200,16 @@ API_JOIN = {
 API_REQUEST = {
     "public":  (401, 201, 409, 409, 409),
     "members": (401, 201, 409, 409, 409),
+    "private": (401, 404, 404, 409, 409),
+}
+WRITE_UP_TOO_SOON = {  # members may write an event up, once it has taken place
+    "public":  (LOGIN, 403, 403, 409, 409),
+    "members": (LOGIN, 403, 403, 409, 409),
+    "private": (LOGIN, 404, 404, 409, 409),
+}
+API_WRITE_UP_TOO_SOON = {
+    "public":  (401, 403, 403, 409, 409),
+    "members": (401, 403, 403, 409, 409),
     "private": (401, 404, 404, 409, 409),
 }
 API_LEAVE = {
@@ -547,6 +557,7 @@ PAGES: list[Page] = [
         args=_event_args,
         data=lambda w: {"response": "maybe"},
     ),
+    Page("events:event_write_up", "POST", WRITE_UP_TOO_SOON, args=_event_args),
     Page(
         "events:event_cancel",
         "POST",
@@ -821,6 +832,13 @@ API_ENDPOINTS: list[Api] = [
         payload=lambda w: {"reason": "Snow"},
     ),
     Api(
+        "POST",
+        "/communities/{slug}/events/{event_id}/write-up",
+        API_WRITE_UP_TOO_SOON,
+        params=_event_params,
+        payload=lambda w: {},
+    ),
+    Api(
         "PUT",
         "/communities/{slug}/events/{event_id}/response",
         API_MEMBERS,
@@ -982,6 +1000,7 @@ SNAPSHOT_MODELS = [
     Event.topics.through,
     Event.leaders.through,
     EventResponse,
+    EventNotes,
 ]
 VOLATILE_FIELDS = {"last_login", "last_used_at"}
 
@@ -1436,11 +1455,13 @@ GUESSES = [
         "page event respond", "POST", _page("{slug}/events/{event}/respond/"), {"response": "going"}
     ),
     Guess("page event cancel", "POST", _page("{slug}/events/{event}/cancel/"), {}),
+    Guess("page event write-up", "POST", _page("{slug}/events/{event}/write-up/"), {}),
     Guess("api event", "GET", _api("{slug}/events/{event}"), members_only=False),
     Guess(
         "api event respond", "PUT", _api("{slug}/events/{event}/response"), {"response": "going"}
     ),
     Guess("api event cancel", "POST", _api("{slug}/events/{event}/cancel"), {}),
+    Guess("api event write-up", "POST", _api("{slug}/events/{event}/write-up"), {}),
     Guess("api thread", "GET", _api("{slug}/threads/{thread}"), members_only=False),
     Guess("api thread edit", "PATCH", _api("{slug}/threads/{thread}"), SNEAKY),
     Guess("api thread delete", "DELETE", _api("{slug}/threads/{thread}")),

@@ -10,6 +10,7 @@ from icalendar import Calendar
 
 from commonplace.events.actions import cancel_event, schedule_event
 from commonplace.events.models import Event, EventResponse
+from commonplace.repertoire.models import Entry
 from tests.factories import add_member, client_for, make_community, make_token, make_user
 
 pytestmark = pytest.mark.django_db
@@ -279,3 +280,43 @@ def test_api_plans_a_repeating_event():
         {**payload, "occurrences": 99},
     )
     assert too_many.status_code == 422 and Event.objects.count() == 3
+
+
+def test_write_up_a_past_event_as_a_lesson_linked_both_ways():
+    community = make_community(slug="brewers")
+    member = add_member(community, make_user("scribe"))
+    past = _event(community, days=-2, title="Hop farm visit", kind="visit")
+    coming = _event(community, days=5, title="Next visit")
+    client = client_for(member)
+    page = client.get(f"/c/brewers/events/{past.pk}/").content.decode()
+    assert "Write up the notes" in page
+    assert (
+        "Write up the notes" not in client.get(f"/c/brewers/events/{coming.pk}/").content.decode()
+    )
+    response = client.post(f"/c/brewers/events/{past.pk}/write-up/")
+    entry = Entry.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/c/brewers/r/{entry.pk}/edit/"
+    assert entry.kind == "lesson" and entry.title == "Notes: Hop farm visit"
+    assert "Hallertau farm" in entry.body and "## What we learned" in entry.body
+    assert [t.slug for t in entry.topics.all()] == ["hops"]
+    assert list(entry.authors.all()) == [member]
+    event_page = client.get(f"/c/brewers/events/{past.pk}/").content.decode()
+    assert f'href="/c/brewers/r/{entry.pk}/"' in event_page
+    entry_page = client.get(f"/c/brewers/r/{entry.pk}/").content.decode()
+    assert "Written up from" in entry_page and f'href="/c/brewers/events/{past.pk}/"' in entry_page
+    assert client.post(f"/c/brewers/events/{coming.pk}/write-up/").status_code == 409
+    cancel_event(event=past, by=community.created_by)
+    assert client.post(f"/c/brewers/events/{past.pk}/write-up/").status_code == 409
+    assert Entry.objects.count() == 1
+
+
+def test_api_writes_up_a_past_event():
+    community = make_community(slug="brewers")
+    past = _event(community, days=-1)
+    token = make_token(community.created_by)
+    url = f"/api/v1/communities/brewers/events/{past.pk}/write-up"
+    response = _api(Client(), "POST", url, token)
+    assert response.status_code == 201
+    body = response.json()
+    assert body["url"] == f"/c/brewers/r/{body['entry_id']}/"
+    assert Entry.objects.get().written_up_from.get().event == past

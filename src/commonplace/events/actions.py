@@ -29,7 +29,16 @@ from commonplace.core.activity import record_activity
 from commonplace.core.errors import ConflictError, DomainError
 from commonplace.core.markdown import render_markdown
 from commonplace.core.models import Verb
-from commonplace.events.models import Event, EventKind, EventResponse, Repeat, Response
+from commonplace.events.models import (
+    Event,
+    EventKind,
+    EventNotes,
+    EventResponse,
+    Repeat,
+    Response,
+)
+from commonplace.repertoire.actions import create_entry
+from commonplace.repertoire.models import Entry, EntryKind
 
 MAX_TITLE, MAX_DESCRIPTION, MAX_PLACE = 200, 20_000, 200
 MAX_LEADERS = 10
@@ -384,3 +393,32 @@ def send_reminders(*, now: datetime | None = None) -> int:
             )  # fmt: skip
             reminded += 1
     return reminded
+
+
+def _notes_outline(event: Event) -> str:
+    leaders = ", ".join(u.name for u in event.leaders.all())
+    when = event.starts_at.astimezone(UTC).strftime("%d %B %Y")
+    place = f", {event.location}" if event.location else ""
+    return (
+        f"*{event.get_kind_display()} on {when}{place}, led by {leaders}.*\n\n"
+        "## What we discussed\n\n## What we learned\n\n## What to do differently\n"
+    )
+
+
+@transaction.atomic
+def write_up_event(*, event: Event, by: User) -> Entry:
+    """Start a lesson in the repertoire from an event that took place, linked to it.
+
+    The caller has checked that `by` is a member of the event's community.
+    """
+    if event.is_cancelled:
+        raise ConflictError("This event was cancelled: there is nothing to write up.")
+    if event.starts_at > timezone.now():
+        raise ConflictError("Write the notes up once the event has taken place.")
+    entry = create_entry(
+        community=event.community, by=by, kind=EntryKind.LESSON,
+        title=f"Notes: {event.title}"[:MAX_TITLE], body=_notes_outline(event),
+        topics=[t.slug for t in event.topics.all()],
+    )  # fmt: skip
+    EventNotes.objects.create(event=event, entry=entry, created_at=entry.created_at)
+    return entry

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
 from commonplace.accounts.api_auth import require_user, viewer
@@ -65,6 +66,11 @@ class EventIn(Schema):
 class NewEventIn(EventIn):
     repeat: Repeat | None = None
     occurrences: int = Field(1, ge=1, le=MAX_OCCURRENCES)
+
+
+class WrittenUpOut(Schema):
+    entry_id: int
+    url: str
 
 
 class CancelIn(Schema):
@@ -174,3 +180,16 @@ def respond(
     event = access_event(access=access, event_id=event_id)
     actions.respond_to_event(event=event, by=user, response=payload.response)
     return _event_detail(event, user)
+
+
+@router.post(
+    "/{slug}/events/{event_id}/write-up",
+    response={201: WrittenUpOut},
+    summary="Start a lesson from an event that took place, linked to it (members)",
+)
+def write_up(request: HttpRequest, slug: str, event_id: int) -> Status[dict[str, object]]:
+    user = require_user(request)
+    access = access_community_for_members(user=user, slug=slug)
+    entry = actions.write_up_event(event=access_event(access=access, event_id=event_id), by=user)
+    url = reverse("repertoire:entry", args=[slug, entry.pk])
+    return Status(201, {"entry_id": entry.pk, "url": url})

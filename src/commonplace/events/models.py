@@ -93,3 +93,19 @@ class EventResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.response} {self.event_id}"
+
+
+class EventNotes(models.Model):
+    """Provenance: a repertoire entry written up from what happened at an event."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notes")
+    entry = models.ForeignKey(
+        "repertoire.Entry", on_delete=models.CASCADE, related_name="written_up_from"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "entry"], name="one_notes_link")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} from event {self.event_id}"

@@ -13,6 +13,7 @@ from commonplace.accounts.models import User
 from commonplace.communities.models import Cadence, Community
 from commonplace.communities.queries import readable_community_ids
 from commonplace.events.models import Event, EventResponse, Response
+from commonplace.repertoire.models import Entry
 
 UPCOMING, PAST = "upcoming", "past"
 
@@ -62,6 +63,16 @@ def list_series(*, event: Event) -> list[Event]:
     series = Event.objects.filter(Q(pk=first) | Q(repeats_id=first), community=event.community_id)
     events = list(series.order_by("starts_at", "id"))
     return events if len(events) > 1 else []
+
+
+def list_notes(*, event: Event) -> list[Entry]:
+    """The repertoire entries written up from `event`, oldest first."""
+    return [
+        link.entry
+        for link in event.notes.filter(entry__deleted_at__isnull=True)
+        .select_related("entry")
+        .order_by("created_at", "id")
+    ]
 
 
 def count_responses(*, event: Event) -> dict[str, int]:

@@ -12,5 +12,8 @@ urlpatterns = [
     path("<slug:slug>/events/<int:event_id>/edit/", views.event_edit, name="event_edit"),
     path("<slug:slug>/events/<int:event_id>/respond/", views.event_respond, name="event_respond"),
     path("<slug:slug>/events/<int:event_id>/cancel/", views.event_cancel, name="event_cancel"),
+    path(
+        "<slug:slug>/events/<int:event_id>/write-up/", views.event_write_up, name="event_write_up"
+    ),
     path("<slug:slug>/events/<int:event_id>/event.ics", views.event_ics, name="event_ics"),
 ]

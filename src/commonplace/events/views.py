@@ -153,6 +153,8 @@ def event_detail(request: HttpRequest, slug: str, event_id: int) -> HttpResponse
             "leaders": list(event.leaders.all()),
             "topics": list(event.topics.all()),
             "series": queries.list_series(event=event),
+            "notes": queries.list_notes(event=event),
+            "has_begun": event.starts_at <= timezone.now(),
             "counts": queries.count_responses(event=event),
             "going": queries.list_attendees(event=event),
             "mine": queries.get_response(event=event, user=request.user),
@@ -190,6 +192,20 @@ def event_cancel(request: HttpRequest, slug: str, event_id: int) -> HttpResponse
     actions.cancel_event(event=event, by=user, reason=form.cleaned_data["reason"])
     messages.success(request, "The event is cancelled; people who said they would come are told.")
     return redirect(actions.event_url(event))
+
+
+@login_required
+@require_POST
+def event_write_up(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
+    """Notes that become practice: a lesson started from the event, linked to it."""
+    user = signed_in_user(request)
+    access = access_community_for_members(user=user, slug=slug)
+    event = access_event(access=access, event_id=event_id)
+    entry = actions.write_up_event(event=event, by=user)
+    messages.success(
+        request, "A draft lesson was started from the event. Write down what happened."
+    )
+    return redirect("repertoire:entry_edit", slug, entry.pk)
 
 
 def event_ics(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:

@@ -36,7 +36,7 @@ from commonplace.accounts.models import ApiToken, User
 from commonplace.communities.models import Community, DomainRevision, Membership, Topic
 from commonplace.core.models import Activity
 from commonplace.discussions.models import Post, PostRevision, Thread, ThreadLink, Vote
-from commonplace.events.models import Event, EventResponse
+from commonplace.events.models import Event, EventNotes, EventResponse
 from commonplace.imports.models import ExternalRef, ImportRun
 from commonplace.repertoire.models import (
     Endorsement,
@@ -86,6 +86,7 @@ PARTS = [
     Part("event_topic", Event.topics.through),
     Part("event_leader", Event.leaders.through),
     Part("event_response", EventResponse),
+    Part("event_notes", EventNotes),
     Part("activity", Activity),
     Part("external_ref", ExternalRef),
     Part("import_run", ImportRun),
@@ -142,6 +143,7 @@ def _scoped(part: Part, community: Community | None) -> models.QuerySet[Any]:
         "event_topic": Q(event__community=community),
         "event_leader": Q(event__community=community),
         "event_response": Q(event__community=community),
+        "event_notes": Q(event__community=community),
         "activity": Q(community=community),
         "external_ref": Q(community=community),
         "import_run": Q(community=community),
