@@ -541,6 +541,15 @@ PAGES: list[Page] = [
     Page("communities:leave", "POST", PAGE_LEAVE),
     Page("communities:decline", "POST", everywhere((LOGIN, 404, 404, 404, 404))),
     # events
+    Page("events:my_events", "GET", everywhere((LOGIN, 200, 200, 200, 200)), args=_no_args),
+    Page(
+        "events:reset_feed",
+        "POST",
+        everywhere((LOGIN, 302, 302, 302, 302)),
+        args=_no_args,
+        writes=False,  # a person's own calendar address, not the community's
+    ),
+    Page("events:feed", "GET", everywhere((404,) * 5), args=lambda w: ("no-such-key",)),
     Page("events:events", "GET", READ),
     Page("events:calendar_ics", "GET", READ),
     Page("events:event_new", "GET", PAGE_MEMBERS),
@@ -1324,6 +1333,7 @@ CROSS_COMMUNITY_SURFACES: list[tuple[str, Callable[[Constellation], str]]] = [
     ),
     ("notifications", lambda c: reverse("notifications")),
     ("api notifications", lambda c: "/api/v1/me/notifications"),
+    ("my events", lambda c: reverse("events:my_events")),
     (
         "similar cases in the public community",
         lambda c: (
@@ -1362,7 +1372,11 @@ def test_cross_community_surfaces_never_show_a_private_community(
     response = client.get(url, **extra)
     if url in {"/api/v1/me", "/api/v1/me/data", "/api/v1/me/notifications"} and viewer == "anon":
         assert response.status_code == 401
-    elif url in {reverse("accounts:my_data"), reverse("notifications")} and viewer == "anon":
+    elif viewer == "anon" and url in {
+        reverse("accounts:my_data"),
+        reverse("notifications"),
+        reverse("events:my_events"),
+    }:
         assert response.status_code == 302
     else:
         assert response.status_code == 200
@@ -1390,6 +1404,7 @@ def test_cross_community_surfaces_show_the_private_community_to_its_members(
     # Matched words come back highlighted.
     assert "<mark>Zephyrine</mark> thread title" in found
     assert "<mark>Zephyrine</mark> reply body" in found
+    assert "Zephyrine event title" in client.get(reverse("events:my_events")).content.decode()
 
 
 # -- Guessed ids: a private thread or post asked for under a public community's address.

@@ -23,7 +23,7 @@ urlpatterns = [
     path("c/", include("commonplace.communities.urls")),
     path("c/", include("commonplace.discussions.urls")),
     path("c/", include("commonplace.repertoire.urls")),
-    path("c/", include("commonplace.events.urls")),
+    path("", include("commonplace.events.urls")),
     path("search/", include("commonplace.search.urls")),
     path("", include("commonplace.insights.urls")),
     path("api/v1/", api.urls),

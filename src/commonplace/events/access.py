@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from commonplace.communities.access import CommunityAccess
-from commonplace.events.models import Event
+from commonplace.events.models import CalendarFeed, Event
 
 
 def access_event(*, access: CommunityAccess, event_id: int) -> Event:
@@ -18,3 +18,11 @@ def access_event(*, access: CommunityAccess, event_id: int) -> Event:
     if event is None:
         raise Http404("No such event in this community.")
     return event
+
+
+def access_calendar_feed(*, key: str) -> CalendarFeed:
+    """The feed with this key, of an active account; 404 otherwise."""
+    feed = CalendarFeed.objects.select_related("user").filter(key=key).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404("No such calendar.")
+    return feed

@@ -4,6 +4,7 @@ checked that `by` is a member; rules that depend on the event are checked here."
 from __future__ import annotations
 
 import calendar
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,7 @@ from commonplace.core.errors import ConflictError, DomainError
 from commonplace.core.markdown import render_markdown
 from commonplace.core.models import Verb
 from commonplace.events.models import (
+    CalendarFeed,
     Event,
     EventKind,
     EventNotes,
@@ -422,3 +424,19 @@ def write_up_event(*, event: Event, by: User) -> Entry:
     )  # fmt: skip
     EventNotes.objects.create(event=event, entry=entry, created_at=entry.created_at)
     return entry
+
+
+def get_calendar_feed(*, user: User) -> CalendarFeed:
+    """`user`'s calendar address, made on first use."""
+    feed, _ = CalendarFeed.objects.get_or_create(
+        user=user, defaults={"key": secrets.token_urlsafe(32), "created_at": timezone.now()}
+    )
+    return feed
+
+
+def reset_calendar_feed(*, user: User) -> CalendarFeed:
+    """A new calendar address for `user`; the old one stops working at once."""
+    feed = get_calendar_feed(user=user)
+    feed.key, feed.created_at = secrets.token_urlsafe(32), timezone.now()
+    feed.save(update_fields=["key", "created_at"])
+    return feed

@@ -109,3 +109,18 @@ class EventNotes(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} from event {self.event_id}"
+
+
+class CalendarFeed(models.Model):
+    """A member's private calendar address: the events of every community they belong
+    to, for calendar apps, which cannot sign in. Whoever has the key reads the feed,
+    so it can be replaced at any time."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user_id}"

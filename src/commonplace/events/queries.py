@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from commonplace.accounts.models import User
-from commonplace.communities.models import Cadence, Community
+from commonplace.communities.models import Cadence, Community, Membership, MembershipStatus
 from commonplace.communities.queries import readable_community_ids
 from commonplace.events.models import Event, EventResponse, Response
 from commonplace.repertoire.models import Entry
@@ -46,15 +46,34 @@ def list_next_events(*, community: Community, limit: int = 3) -> list[Event]:
     return list(events[:limit])
 
 
-def list_calendar_events(*, community: Community, now: datetime | None = None) -> list[Event]:
+def _calendar(events: QuerySet[Event], now: datetime | None) -> list[Event]:
     """What a calendar subscription holds: the last half-year and everything to come."""
-    now = now or timezone.now()
-    since = now - timedelta(days=183)
+    since = (now or timezone.now()) - timedelta(days=183)
     return list(
-        Event.objects.filter(community=community, ends_at__gte=since)
-        .select_related("community")
-        .order_by("starts_at", "id")
+        events.filter(ends_at__gte=since).select_related("community").order_by("starts_at", "id")
     )
+
+
+def list_calendar_events(*, community: Community, now: datetime | None = None) -> list[Event]:
+    return _calendar(Event.objects.filter(community=community), now)
+
+
+def _my_communities(user: Any) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+
+
+def list_my_calendar(*, user: Any, now: datetime | None = None) -> list[Event]:
+    """The calendar of every community `user` belongs to now (a private one they left
+    drops out at once)."""
+    mine = _my_communities(user).values("community_id")
+    return _calendar(Event.objects.filter(community_id__in=mine), now)
+
+
+def list_my_upcoming_events(*, user: Any) -> QuerySet[Event]:
+    """Events to come in the communities `user` belongs to, soonest first."""
+    mine = _my_communities(user).values("community_id")
+    events = Event.objects.filter(community_id__in=mine, ends_at__gte=timezone.now())
+    return _with_counts(events.select_related("community").order_by("starts_at", "id"))
 
 
 def list_series(*, event: Event) -> list[Event]:

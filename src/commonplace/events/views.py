@@ -23,7 +23,7 @@ from commonplace.core.errors import ConflictError, DomainError
 from commonplace.core.forms import add_domain_error
 from commonplace.core.pagination import paginate, parse_page_number
 from commonplace.events import actions, ics, permissions, queries
-from commonplace.events.access import access_event
+from commonplace.events.access import access_calendar_feed, access_event
 from commonplace.events.forms import (
     CancelForm,
     EventFilterForm,
@@ -218,3 +218,32 @@ def calendar_ics(request: HttpRequest, slug: str) -> HttpResponse:
     access = access_community_content(user=request.user, slug=slug)
     events = queries.list_calendar_events(community=access.community)
     return _calendar_response(request, events, name=f"{access.community.name} events")
+
+
+@login_required
+def my_events(request: HttpRequest) -> HttpResponse:
+    """What is coming up in all my communities, and my private calendar address."""
+    user = signed_in_user(request)
+    page = paginate(
+        queries.list_my_upcoming_events(user=user),
+        number=parse_page_number(request.GET.get("page")),
+        per_page=20,
+    )
+    feed = actions.get_calendar_feed(user=user)
+    feed_url = request.build_absolute_uri(reverse("events:feed", args=[feed.key]))
+    return render(request, "events/my_events.html", {"page": page, "feed_url": feed_url})
+
+
+@login_required
+@require_POST
+def reset_feed(request: HttpRequest) -> HttpResponse:
+    actions.reset_calendar_feed(user=signed_in_user(request))
+    messages.success(request, "Your calendar has a new address; the old one no longer works.")
+    return redirect("events:my_events")
+
+
+def feed_ics(request: HttpRequest, key: str) -> HttpResponse:
+    """A member's calendar, read by calendar apps with the key in the address."""
+    feed = access_calendar_feed(key=key)
+    events = queries.list_my_calendar(user=feed.user)
+    return _calendar_response(request, events, name=f"{feed.user.name}'s communities")

@@ -36,7 +36,7 @@ from commonplace.accounts.models import ApiToken, User
 from commonplace.communities.models import Community, DomainRevision, Membership, Topic
 from commonplace.core.models import Activity
 from commonplace.discussions.models import Post, PostRevision, Thread, ThreadLink, Vote
-from commonplace.events.models import Event, EventNotes, EventResponse
+from commonplace.events.models import CalendarFeed, Event, EventNotes, EventResponse
 from commonplace.imports.models import ExternalRef, ImportRun
 from commonplace.repertoire.models import (
     Endorsement,
@@ -91,8 +91,9 @@ PARTS = [
     Part("external_ref", ExternalRef),
     Part("import_run", ImportRun),
 ]
-# Secrets that are not part of a community's history stay out of archives.
-EXCLUDED = {ApiToken}
+# Secrets that are not part of a community's history stay out of archives: API
+# tokens, and calendar addresses (a member gets a new one on their next visit).
+EXCLUDED = {ApiToken, CalendarFeed}
 USER_SECRET_FIELDS = {"password", "last_login"}
 
 
