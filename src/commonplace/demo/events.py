@@ -125,7 +125,7 @@ def plan_demo_events(community: Community, seed: int, now: datetime) -> int:
         location="Main office, room 4.12",
     )  # fmt: skip
     plan(
-        EventKind.VISIT, "Visit to a neighbouring team", _at(now + timedelta(days=33), 10), 4,
+        EventKind.VISIT, "Visit to a neighbouring team", _at(now + timedelta(days=26), 10), 4,
         description=VISIT_TEXT, location="Their site; meet at reception",
     )  # fmt: skip
     people = list(members.values())
