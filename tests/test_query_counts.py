@@ -8,17 +8,21 @@ asserts the counts are equal: a difference means a query per row (N+1).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from commonplace.accounts.models import User
 from commonplace.communities.actions import approve_request, request_to_join, update_member_roles
 from commonplace.communities.models import Community, JoinPolicy, Membership
 from commonplace.discussions.actions import accept_answer, edit_post, vote_helpful
 from commonplace.discussions.models import Thread
+from commonplace.events.actions import respond_to_event, schedule_event
+from commonplace.events.models import Event
 from tests.factories import (
     add_member,
     add_pending,
@@ -242,4 +246,65 @@ def test_api_thread_detail_queries_do_not_grow_with_posts(
 
     _assert_queries_do_not_grow(
         client_for(viewer), f"/api/v1/communities/{community.slug}/threads/{thread.pk}", grow
+    )
+
+
+def _add_events(community: Community, count: int, *, viewer: User | None = None) -> None:
+    """Events led by new members, on topics, with answers from new members (and the viewer)."""
+    start = timezone.now() + timedelta(days=3)
+    for i in range(count):
+        leader = add_member(community)
+        event = schedule_event(
+            community=community, by=leader, kind="workshop", title=f"Workshop {i}",
+            starts_at=start + timedelta(hours=i), ends_at=start + timedelta(hours=i + 1),
+            topics=["hops", "yeast"], leaders=[leader.username, _coordinator(community).username],
+        )  # fmt: skip
+        respond_to_event(event=event, by=add_member(community), response="going")
+        if viewer is not None:
+            respond_to_event(event=event, by=viewer, response="maybe")
+
+
+def test_event_list_queries_do_not_grow_with_events(
+    community_and_viewer: tuple[Community, User | None],
+) -> None:
+    community, viewer = community_and_viewer
+    _assert_queries_do_not_grow(
+        client_for(viewer),
+        f"/c/{community.slug}/events/",
+        lambda count: _add_events(community, count, viewer=viewer),
+    )
+
+
+def test_my_events_queries_do_not_grow_with_events_and_communities() -> None:
+    viewer = make_user()
+
+    def grow(count: int) -> None:
+        for _ in range(count):
+            community = make_community(topics=("Hops", "Yeast"))
+            add_member(community, viewer)
+            _add_events(community, 2, viewer=viewer)
+
+    _assert_queries_do_not_grow(client_for(viewer), "/events/", grow)
+
+
+def test_event_page_queries_do_not_grow_with_people_coming() -> None:
+    community = make_community(topics=("Hops", "Yeast"))
+    _add_events(community, 1)
+    event = Event.objects.get()
+
+    def grow(count: int) -> None:
+        for _ in range(count):
+            respond_to_event(event=event, by=add_member(community), response="going")
+
+    url = f"/c/{community.slug}/events/{event.pk}/"
+    _assert_queries_do_not_grow(client_for(add_member(community)), url, grow)
+
+
+def test_api_events_queries_do_not_grow_with_events(viewer_kind: str) -> None:
+    community = make_community(topics=("Hops", "Yeast"))
+    viewer = add_member(community) if viewer_kind == "member" else None
+    _assert_queries_do_not_grow(
+        client_for(viewer),
+        f"/api/v1/communities/{community.slug}/events",
+        lambda count: _add_events(community, count, viewer=viewer),
     )

@@ -19,10 +19,14 @@ UPCOMING, PAST = "upcoming", "past"
 
 
 def _with_counts(events: QuerySet[Event]) -> QuerySet[Event]:
-    return events.annotate(
-        going_count=Count("responses", filter=Q(responses__response=Response.GOING)),
-        maybe_count=Count("responses", filter=Q(responses__response=Response.MAYBE)),
-    ).prefetch_related("topics", "leaders")
+    return (
+        events.annotate(
+            going_count=Count("responses", filter=Q(responses__response=Response.GOING)),
+            maybe_count=Count("responses", filter=Q(responses__response=Response.MAYBE)),
+        )
+        .select_related("community")
+        .prefetch_related("topics", "leaders")
+    )
 
 
 def list_events(
@@ -73,7 +77,7 @@ def list_my_upcoming_events(*, user: Any) -> QuerySet[Event]:
     """Events to come in the communities `user` belongs to, soonest first."""
     mine = _my_communities(user).values("community_id")
     events = Event.objects.filter(community_id__in=mine, ends_at__gte=timezone.now())
-    return _with_counts(events.select_related("community").order_by("starts_at", "id"))
+    return _with_counts(events.order_by("starts_at", "id"))
 
 
 def list_series(*, event: Event) -> list[Event]:
