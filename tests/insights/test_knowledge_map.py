@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commonplace.discussions.actions import accept_answer, reply_to_thread
+from commonplace.events.actions import cancel_event, schedule_event
 from commonplace.insights.knowledge_map import build_map, bus_factor, risk_colour, treemap
 from commonplace.repertoire.actions import create_entry
 from tests.factories import add_member, make_community, make_thread, make_user
@@ -118,3 +119,34 @@ def test_a_private_communitys_map_is_for_its_members(client, brewery) -> None:  
     assert [client.get(u).status_code for u in urls] == [404, 404, 404]
     client.force_login(bob)
     assert [client.get(u).status_code for u in urls] == [200, 200, 200]
+
+
+def test_knowledge_map_counts_the_events_held_on_each_topic(client, brewery) -> None:  # type: ignore[no-untyped-def]
+    community, bob, _ = brewery
+    now = timezone.now()
+
+    def event(days: float, title: str):  # type: ignore[no-untyped-def]
+        start = now + timedelta(days=days)
+        return schedule_event(
+            community=community, by=bob, kind="workshop", title=title, starts_at=start,
+            ends_at=start + timedelta(hours=2), topics=["hops"],
+        )  # fmt: skip
+
+    event(-20, "Held")
+    event(-400, "Too long ago")
+    event(10, "Still to come")
+    cancel_event(event=event(-5, "Called off"), by=bob)
+    hops, yeast = build_map(community).topics
+    assert (hops.events, yeast.events) == (1, 0)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(
+                    reverse("insights:knowledge_map_csv", args=[community.slug])
+                ).content.decode()
+            )
+        )
+    )
+    assert [r["events_last_year"] for r in rows] == ["1", "0"]
+    api = client.get(f"/api/v1/communities/{community.slug}/knowledge-map").json()
+    assert [t["events_last_year"] for t in api["topics"]] == [1, 0]

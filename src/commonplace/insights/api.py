@@ -79,6 +79,7 @@ class TopicFiguresOut(Schema):
     answers: int
     entries: int
     stale_entries: int
+    events_last_year: int
     median_hours_to_first_answer: float | None
     median_hours_to_resolution: float | None
     active_experts: list[str]
@@ -116,6 +117,7 @@ def knowledge_map(request: HttpRequest, slug: str) -> KnowledgeMapOut:
                 topic=t.topic.slug, topic_name=t.topic.name, questions=t.questions,
                 answered=t.answered, answer_rate=t.answer_rate, resolved=t.resolved,
                 answers=t.answers, entries=t.entries, stale_entries=t.stale_entries,
+                events_last_year=t.events,
                 median_hours_to_first_answer=t.first_answer_hours,
                 median_hours_to_resolution=t.resolution_hours,
                 active_experts=t.active_experts, bus_factor=t.bus_factor, risk=t.risk,

@@ -1,7 +1,8 @@
 """The knowledge map: per topic, what the community asks, what it knows, and where it is thin.
 
 For one community and each of its topics: demand (questions), supply
-(answers and repertoire entries), the share of questions answered, the
+(answers and repertoire entries), the events held on it in the last year,
+the share of questions answered, the
 median time to a first answer and to resolution, the active experts, the
 bus factor, stale entries, and a risk that says how much attention the
 topic needs. Gaps are the topics with demand and no active expert, the
@@ -25,6 +26,7 @@ from django.utils import timezone
 from commonplace.communities.models import Community, Membership, MembershipStatus, Topic
 from commonplace.core.models import Activity, Verb
 from commonplace.discussions.models import QUESTION_KINDS, Post, Thread
+from commonplace.events.models import Event
 from commonplace.insights.models import Expertise
 from commonplace.repertoire.models import Entry, Maturity
 
@@ -34,6 +36,7 @@ EXPERT_SCORE = 4.0
 ACTIVE_DAYS = 182
 # An entry not revised for this long, or past its review date, is stale.
 STALE_DAYS = 365
+EVENTS_DAYS = 365
 UNANSWERED_SHOWN = 10
 
 
@@ -46,6 +49,7 @@ class TopicFigures:
     answers: int = 0
     entries: int = 0
     stale_entries: int = 0
+    events: int = 0  # held in the last year (EVENTS_DAYS), not cancelled
     first_answer_hours: float | None = None  # median
     resolution_hours: float | None = None  # median
     active_experts: list[str] = field(default_factory=list)  # names, strongest first
@@ -177,6 +181,16 @@ def build_map(community: Community, *, now: datetime | None = None) -> Knowledge
         t.first_answer_hours = _median_hours(spans_first.get(topic_id, []))
         t.resolution_hours = _median_hours(spans_resolved.get(topic_id, []))
 
+    held = Event.objects.filter(
+        community=community,
+        cancelled_at__isnull=True,
+        starts_at__lt=now,
+        starts_at__gte=now - timedelta(days=EVENTS_DAYS),
+    )
+    for row in held.values("topics").annotate(n=Count("id")):
+        if row["topics"] in topics:
+            topics[row["topics"]].events = row["n"]
+
     # Entries: supply, staleness, and who wrote them (for the bus factor).
     stale_before = now - timedelta(days=STALE_DAYS)
     contributions: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -291,8 +305,8 @@ def treemap(knowledge: KnowledgeMap) -> list[Tile]:
 
 CSV_COLUMNS = (
     "topic", "questions", "answered", "answer_rate", "resolved", "answers", "entries",
-    "stale_entries", "median_hours_to_first_answer", "median_hours_to_resolution",
-    "active_experts", "bus_factor", "risk", "risk_reasons",
+    "stale_entries", "events_last_year", "median_hours_to_first_answer",
+    "median_hours_to_resolution", "active_experts", "bus_factor", "risk", "risk_reasons",
 )  # fmt: skip
 
 
@@ -302,7 +316,7 @@ def csv_rows(knowledge: KnowledgeMap) -> list[list[object]]:
         rate = t.answer_rate
         rows.append([
             t.topic.name, t.questions, t.answered, "" if rate is None else round(rate, 3),
-            t.resolved, t.answers, t.entries, t.stale_entries,
+            t.resolved, t.answers, t.entries, t.stale_entries, t.events,
             "" if t.first_answer_hours is None else t.first_answer_hours,
             "" if t.resolution_hours is None else t.resolution_hours,
             "; ".join(t.active_experts), t.bus_factor, t.risk, "; ".join(t.risk_reasons),
