@@ -5,9 +5,16 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from commonplace.events.actions import cancel_event, schedule_event
+from commonplace.events.actions import (
+    cancel_event,
+    edit_event,
+    respond_to_event,
+    schedule_event,
+    send_reminders,
+    write_up_event,
+)
 from commonplace.events.queries import PAST, get_rhythm, list_events
-from tests.factories import client_for, make_community
+from tests.factories import add_member, client_for, make_community
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +46,9 @@ def test_get_rhythm_without_a_set_rhythm_never_lapses():
 
 def test_get_rhythm_lapses_after_an_interval_and_a_half_without_a_gathering():
     community = make_community(cadence="fortnightly")
-    assert get_rhythm(community=community).lapsed  # nothing held or planned
+    assert not get_rhythm(community=community).lapsed  # a new community has time
+    month_on = timezone.now() + timedelta(days=30)
+    assert get_rhythm(community=community, now=month_on).lapsed  # nothing held or planned
     _meet(community, -10)
     assert not get_rhythm(community=community).lapsed
     late = get_rhythm(community=community, now=timezone.now() + timedelta(days=15))
@@ -63,3 +72,27 @@ def test_events_page_and_overview_say_when_the_rhythm_lapsed():
     _meet(community, 3)
     assert "has not met at its rhythm" not in client.get("/c/brewers/events/").content.decode()
     assert "has not met at its rhythm" not in client.get("/c/brewers/").content.decode()
+
+
+def test_a_moved_event_is_reminded_again_before_its_new_time():
+    community = make_community()
+    member = add_member(community)
+    event = _meet(community, 0.5)
+    respond_to_event(event=event, by=member, response="going")
+    assert send_reminders() == 1
+    later = event.starts_at + timedelta(days=7)
+    edit_event(
+        event=event, by=community.created_by, kind="meeting", title=event.title,
+        starts_at=later, ends_at=later + timedelta(hours=1),
+    )  # fmt: skip
+    assert send_reminders() == 0  # not due yet
+    assert send_reminders(now=later - timedelta(hours=2)) == 1
+
+
+def test_writing_up_twice_returns_the_untouched_draft():
+    community = make_community()
+    past = _meet(community, -1)
+    first = write_up_event(event=past, by=community.created_by)
+    assert write_up_event(event=past, by=community.created_by) == first
+    other = add_member(community)
+    assert write_up_event(event=past, by=other) != first  # someone else's notes

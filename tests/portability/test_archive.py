@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from commonplace.accounts.models import User
-from commonplace.communities.actions import leave_community
+from commonplace.communities.actions import deny_request, leave_community, request_to_join
 from commonplace.core.models import Activity
 from commonplace.discussions.actions import add_imported_vote, link_threads
 from commonplace.discussions.models import Post, Thread
@@ -19,7 +19,7 @@ from commonplace.events.actions import respond_to_event, schedule_event
 from commonplace.portability.archive import PARTS
 from commonplace.repertoire.actions import attach_file, create_entry
 from commonplace.repertoire.models import EntryFile
-from tests.factories import add_member, make_community, make_reply, make_thread
+from tests.factories import add_member, make_community, make_reply, make_thread, make_user
 from tests.imports.test_stackexchange import run_import, write_dump
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +148,23 @@ def test_a_community_archive_restores_with_people_who_have_left(tmp_path):
         p.type: p.model._default_manager.count() for p in PARTS if p.type != "activity"
     } == counts
     assert Activity.objects.count() == logged
+
+
+def test_a_community_archive_leaves_out_people_who_were_never_part_of_it(tmp_path):
+    community = make_community(slug="vault", visibility="private", join_policy="request")
+    stranger = make_user("turned-away")
+    denied = request_to_join(community=community, user=stranger, message="Let me in")
+    deny_request(membership=denied, by=community.created_by)
+    archive = tmp_path / "vault.jsonl.gz"
+    call_command("export", str(archive), "--community", "vault")
+    with gzip.open(archive) as handle:
+        raw = handle.read()
+    assert b"turned-away" not in raw
+    records = [json.loads(line) for line in raw.splitlines()[1:]]
+    ids = {r["id"] for r in records if r["type"] == "user"}
+    assert stranger.pk not in ids
+    actors = {r["actor_id"] for r in records if r["type"] == "activity"}
+    assert actors <= ids | {None}
+    _wipe()
+    call_command("restore", str(archive))  # the log's rows still restore
+    assert not User.objects.filter(username="turned-away").exists()

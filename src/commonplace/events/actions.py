@@ -292,6 +292,8 @@ def edit_event(*, event: Event, by: User, **fields: Unpack[EventFields]) -> Even
     before = {u.pk for u in current}
     where = ("starts_at", "ends_at", "location", "online_url")
     moved = any(getattr(event, name) != checked.values[name] for name in where)
+    if event.starts_at != checked.values["starts_at"]:
+        event.reminded_at = None  # remind again before the new time
     for name, value in checked.values.items():
         setattr(event, name, value)
     event.updated_at = timezone.now()
@@ -381,7 +383,13 @@ def send_reminders(*, now: datetime | None = None) -> int:
             event = (
                 Event.objects.select_for_update(skip_locked=True)
                 .select_related("community")
-                .filter(pk=event_id, reminded_at__isnull=True, cancelled_at__isnull=True)
+                .filter(
+                    pk=event_id,
+                    reminded_at__isnull=True,
+                    cancelled_at__isnull=True,
+                    starts_at__gt=now,  # it may have moved since the first look
+                    starts_at__lte=now + REMIND_BEFORE,
+                )
                 .first()
             )
             if event is None:
@@ -417,6 +425,11 @@ def write_up_event(*, event: Event, by: User) -> Entry:
         raise ConflictError("This event was cancelled: there is nothing to write up.")
     if event.starts_at > timezone.now():
         raise ConflictError("Write the notes up once the event has taken place.")
+    untouched = event.notes.filter(
+        entry__created_by=by, entry__version=1, entry__deleted_at__isnull=True
+    ).first()
+    if untouched is not None:  # a second click, or coming back to it: the same draft
+        return untouched.entry
     entry = create_entry(
         community=event.community, by=by, kind=EntryKind.LESSON,
         title=f"Notes: {event.title}"[:MAX_TITLE], body=_notes_outline(event),

@@ -137,6 +137,7 @@ class Rhythm:
     """How a community keeps the rhythm its charter sets (cadence tracking)."""
 
     as_of: datetime
+    since: datetime  # when the community began, for one that has not met yet
     every_days: int | None  # None: the charter sets no rhythm
     last_met: datetime | None  # the start of the last event held, not cancelled
     next_planned: datetime | None
@@ -144,12 +145,12 @@ class Rhythm:
 
     @property
     def lapsed(self) -> bool:
-        """More than an interval and a half since the last gathering (or none held yet),
-        and nothing planned within the next interval."""
+        """More than an interval and a half since the last gathering (or since the
+        community began, if none was held), and nothing planned within the next interval."""
         if self.every_days is None:
             return False
         every = timedelta(days=self.every_days)
-        overdue = self.last_met is None or self.as_of - self.last_met > every * SLACK
+        overdue = self.as_of - (self.last_met or self.since) > every * SLACK
         soon = self.next_planned is not None and self.next_planned - self.as_of <= every
         return overdue and not soon
 
@@ -161,6 +162,7 @@ def get_rhythm(*, community: Community, now: datetime | None = None) -> Rhythm:
     upcoming = held.filter(starts_at__gte=now).order_by("starts_at")
     return Rhythm(
         as_of=now,
+        since=community.created_at,
         every_days=CADENCE_DAYS.get(Cadence(community.cadence)),
         last_met=last.first(),
         next_planned=upcoming.values_list("starts_at", flat=True).first(),
@@ -173,14 +175,14 @@ def get_rhythm(*, community: Community, now: datetime | None = None) -> Rhythm:
 def personal_events(*, user: Any) -> dict[str, list[dict[str, Any]]]:
     """The events `user` planned or led and their answers, for their own data download.
 
-    An event's title is shown only where they may still read its community,
-    or where they planned it themselves.
+    An event's title is shown only where they may still read its community:
+    others may have renamed it since.
     """
     readable = set(readable_community_ids(user).values_list("id", flat=True))
     led = set(Event.leaders.through.objects.filter(user=user).values_list("event_id", flat=True))
 
     def about(event: Event) -> dict[str, Any]:
-        seen = event.community_id in readable or event.created_by_id == user.pk
+        seen = event.community_id in readable
         return {
             "event_id": event.pk,
             "community": event.community.slug if seen else None,

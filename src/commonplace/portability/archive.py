@@ -115,12 +115,10 @@ def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [f for f in model._meta.concrete_fields]
 
 
-def _scoped(part: Part, community: Community | None) -> models.QuerySet[Any]:
-    queryset = part.model._default_manager.all()
-    if community is None:
-        return queryset
+def _scopes(community: Community) -> dict[str, Q]:
+    """Which rows of each type belong to `community` (people apart: see `_people`)."""
     threads = Thread.objects.filter(community=community)
-    scopes: dict[str, Q] = {
+    return {
         "community": Q(pk=community.pk),
         "domain_revision": Q(community=community),
         "topic": Q(community=community),
@@ -149,25 +147,42 @@ def _scoped(part: Part, community: Community | None) -> models.QuerySet[Any]:
         "external_ref": Q(community=community),
         "import_run": Q(community=community),
     }
-    if part.type == "user":
-        return queryset.filter(pk__in=_people(community, scopes))
-    return queryset.filter(scopes[part.type])
 
 
-def _people(community: Community, scopes: dict[str, Q]) -> set[int]:
-    """Everyone the community's records name: its members, and people who have left but
-    whose posts, votes, answers or log entries stay (a restore needs every one)."""
+def _people(community: Community) -> set[int]:
+    """Everyone the community's records are by or about: its members, and people who
+    have left but whose posts, votes, entries or events stay (a restore needs each one).
+
+    The log alone brings nobody in: someone whose request to join was denied is
+    named in it, but is no part of the community; their log rows travel without
+    their name (`iter_records`).
+    """
     ids = set(Membership.objects.filter(community=community).values_list("user_id", flat=True))
     if community.created_by_id is not None:
         ids.add(community.created_by_id)
+    scopes = _scopes(community)
     for part in PARTS:
-        for field in _fields(part.model):
-            if part.model is not User and field.is_relation and field.related_model is User:
-                named = part.model._default_manager.filter(scopes[part.type]).exclude(
-                    **{f"{field.attname}__isnull": True}
-                )
-                ids.update(named.values_list(field.attname, flat=True).distinct())
+        if part.model in {User, Activity}:
+            continue
+        for field in _user_fields(part.model):
+            named = part.model._default_manager.filter(scopes[part.type]).exclude(
+                **{f"{field.attname}__isnull": True}
+            )
+            ids.update(named.values_list(field.attname, flat=True).distinct())
     return ids
+
+
+def _user_fields(model: Any) -> list[models.Field[Any, Any]]:
+    return [f for f in _fields(model) if f.is_relation and f.related_model is User]
+
+
+def _scoped(part: Part, community: Community | None, people: set[int]) -> models.QuerySet[Any]:
+    queryset = part.model._default_manager.all()
+    if community is None:
+        return queryset
+    if part.type == "user":
+        return queryset.filter(pk__in=people)
+    return queryset.filter(_scopes(community)[part.type])
 
 
 def iter_records(community: Community | None = None) -> Iterator[dict[str, Any]]:
@@ -180,14 +195,21 @@ def iter_records(community: Community | None = None) -> Iterator[dict[str, Any]]
         "version": VERSION,
         "scope": community.slug if community else "all",
     }
+    people = _people(community) if community is not None else set()
     for part in PARTS:
         fields = _fields(part.model)
-        for row in _scoped(part, community).order_by("pk").iterator(chunk_size=2000):
+        # In a community's archive, a reference to someone outside it is written as
+        # null (only the log has such references, and they may be null).
+        outside = {f.attname for f in _user_fields(part.model)} if community else set()
+        for row in _scoped(part, community, people).order_by("pk").iterator(chunk_size=2000):
             record: dict[str, Any] = {"type": part.type, "id": row.pk}
             for field in fields:
                 if field.primary_key or (part.model is User and field.name in secret):
                     continue
-                record[field.attname] = _value(getattr(row, field.attname))
+                value = _value(getattr(row, field.attname))
+                if field.attname in outside and value not in people:
+                    value = None
+                record[field.attname] = value
             if part.model is EntryFile:
                 with row.file.open("rb") as handle:
                     record["content_base64"] = base64.b64encode(handle.read()).decode()

@@ -119,6 +119,8 @@ def entry_detail(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse
             "community": access.community,
             "entry": entry,
             "sources": queries.list_sources(entry=entry),
+            # The events it was written up from (the events app links them here).
+            "written_up": list(entry.written_up_from.select_related("event")),
             "authors": list(entry.authors.all()),
             "changes": list(entry.maturity_changes.select_related("changed_by")[:10]),
             "can_curate": permissions.can_curate(access.membership),
