@@ -1398,6 +1398,7 @@ def test_cross_community_surfaces_show_the_private_community_to_its_members(
     assert "Zephyrine hidden room" in client.get(reverse("home")).content.decode()
     profile = client.get(reverse("profile", args=["insider-q7"])).content.decode()
     assert "Zephyrine hidden room" in profile
+    assert "Leading soon" in profile and "Zephyrine event title" in profile
     experts = client.get(reverse("insights:experts") + "?topic=zephyrine-topic").content.decode()
     assert "Zephyrine topic" in experts and "Insider-Q7" in experts
     found = client.get(reverse("search:search") + "?q=Zephyrine").content.decode()

@@ -320,3 +320,16 @@ def test_api_writes_up_a_past_event():
     body = response.json()
     assert body["url"] == f"/c/brewers/r/{body['entry_id']}/"
     assert Entry.objects.get().written_up_from.get().event == past
+
+
+def test_a_profile_shows_the_events_its_person_leads_soon():
+    community = make_community(slug="brewers")
+    lead = add_member(community, make_user("lead"))
+    _event(community, title="Hop walk", leaders=["lead"])
+    _event(community, days=-3, title="Done already", leaders=["lead"])
+    cancel_event(event=_event(community, title="Called off", leaders=["lead"]), by=lead)
+    page = client_for().get("/u/lead/").content.decode()
+    panel = page[page.index('id="leading-h"') :].split("</section>")[0]
+    assert "Hop walk" in panel
+    assert "Done already" not in panel and "Called off" not in panel
+    assert "Led the visit ‘Done already’" in page  # what they led counts as expertise

@@ -16,7 +16,7 @@ from commonplace.communities.queries import list_skills, list_visible_membership
 from commonplace.core.errors import DomainError
 from commonplace.core.forms import add_domain_error
 from commonplace.discussions.queries import personal_data
-from commonplace.events.queries import personal_events
+from commonplace.events.queries import list_led_soon, personal_events
 from commonplace.insights.queries import list_member_strengths
 from commonplace.repertoire.queries import personal_entries
 
@@ -59,6 +59,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
             "strengths": strengths,
             "skills": skills,
             "may_endorse": may_endorse,
+            "leading": list_led_soon(person=person, viewer=request.user),
         },
     )
 

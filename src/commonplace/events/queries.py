@@ -202,3 +202,14 @@ def personal_events(*, user: Any) -> dict[str, list[dict[str, Any]]]:
             for r in answers.order_by("responded_at", "pk")
         ],
     }
+
+
+def list_led_soon(*, person: Any, viewer: Any, limit: int = 5) -> list[Event]:
+    """Events to come that `person` leads, in communities `viewer` may read."""
+    events = Event.objects.filter(
+        leaders=person,
+        community_id__in=readable_community_ids(viewer),
+        cancelled_at__isnull=True,
+        ends_at__gte=timezone.now(),
+    ).select_related("community")
+    return list(events.order_by("starts_at", "id")[:limit])
