@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, NotRequired, TypedDict, Unpack
 
@@ -74,16 +74,16 @@ class _Checked:
     leaders: list[User]
 
 
-def _when(moment: datetime) -> datetime:
+def _when(moment: datetime, field: str = "starts_at") -> datetime:
     """`moment` to the minute, in UTC: what calendars and the pages show."""
     if timezone.is_naive(moment):
-        raise DomainError("Give the times with their time zone.", field="starts_at")
+        raise DomainError("Give the times with their time zone.", field=field)
     try:
         moment = moment.astimezone(UTC).replace(second=0, microsecond=0)
     except (OverflowError, ValueError):
         moment = datetime.min.replace(tzinfo=UTC)  # refused just below
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        raise DomainError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.", field="starts_at")
+        raise DomainError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.", field=field)
     return moment
 
 
@@ -113,7 +113,7 @@ def _check(community: Community, fields: EventFields, leaders: list[User]) -> _C
     description = fields.get("description", "").strip()
     if len(description) > MAX_DESCRIPTION:
         raise DomainError(f"Keep it under {MAX_DESCRIPTION:,} characters.", field="description")
-    starts_at, ends_at = _when(fields["starts_at"]), _when(fields["ends_at"])
+    starts_at, ends_at = _when(fields["starts_at"]), _when(fields["ends_at"], "ends_at")
     if ends_at <= starts_at:
         raise DomainError("The event must end after it starts.", field="ends_at")
     if ends_at - starts_at > MAX_LENGTH:
@@ -167,10 +167,9 @@ def event_url(event: Event) -> str:
     return reverse("events:event", args=[event.community.slug, event.pk])
 
 
-def _schedule(
-    community: Community, by: User, fields: EventFields, repeats: Event | None = None
+def _create(
+    community: Community, by: User, checked: _Checked, repeats: Event | None = None
 ) -> Event:
-    checked = _check(community, fields, leaders=[by])  # the planner, unless others are named
     now = timezone.now()
     event = Event.objects.create(
         community=community, created_by=by, created_at=now, updated_at=now, repeats=repeats,
@@ -195,7 +194,7 @@ def _schedule(
 def schedule_event(*, community: Community, by: User, **fields: Unpack[EventFields]) -> Event:
     """Put an event on the community's calendar. Past events may be recorded too:
     what a community did, and who led it, is part of its history."""
-    return _schedule(community, by, fields)
+    return _create(community, by, _check(community, fields, leaders=[by]))
 
 
 def _same_weekday_of_month(first: datetime, months: int) -> datetime:
@@ -232,17 +231,20 @@ def schedule_events(
     if not repeat:
         if occurrences != 1:
             raise DomainError("Choose how the event repeats.", field="repeat")
-        return [_schedule(community, by, fields)]
+        return [schedule_event(community=community, by=by, **fields)]
     if repeat not in Repeat.values:
         raise DomainError(f"Unknown way of repeating “{repeat}”.", field="repeat")
     if not 2 <= occurrences <= MAX_OCCURRENCES:
         raise DomainError(f"A series has 2 to {MAX_OCCURRENCES} occurrences.", field="occurrences")
-    first = _schedule(community, by, fields)
+    # Checked once: the occurrences differ only in their times.
+    checked = _check(community, fields, leaders=[by])
+    first = _create(community, by, checked)
     length = first.ends_at - first.starts_at
     series = [first]
     for start in occurrence_starts(first.starts_at, repeat, occurrences)[1:]:
-        later: EventFields = {**fields, "starts_at": start, "ends_at": start + length}
-        series.append(_schedule(community, by, later, repeats=first))
+        times = {"starts_at": _when(start), "ends_at": _when(start + length, "ends_at")}
+        later = replace(checked, values={**checked.values, **times})
+        series.append(_create(community, by, later, repeats=first))
     return series
 
 
