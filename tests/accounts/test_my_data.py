@@ -5,10 +5,18 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from commonplace.communities.actions import leave_community
+from commonplace.communities.actions import endorse_skill, leave_community, notify
 from commonplace.events.actions import respond_to_event, schedule_event
+from commonplace.insights.models import RoutedQuestion
 from commonplace.repertoire.actions import create_entry, endorse_entry, record_reuse
-from tests.factories import add_member, make_community, make_reply, make_thread, make_token
+from tests.factories import (
+    add_member,
+    declare_skills,
+    make_community,
+    make_reply,
+    make_thread,
+    make_token,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +66,44 @@ def test_my_data_holds_own_posts_votes_and_memberships_but_not_others_private_ti
 
     api = Client().get("/api/v1/me/data", headers={"Authorization": f"Bearer {make_token(member)}"})
     assert api.json() == data
+
+
+def test_my_data_holds_notifications_endorsements_and_routing_only_where_still_readable():
+    private = make_community(slug="nurses", visibility="private", join_policy="invite")
+    public = make_community(slug="brewers")
+    member = add_member(private)
+    add_member(public, member)
+    peer = add_member(public)
+    declare_skills(member, "Dry hopping")
+    declare_skills(peer, "Water chemistry")
+    endorse_skill(person=member, skill="dry hopping", by=peer)
+    endorse_skill(person=peer, skill="Water chemistry", by=member)
+    for community, title in ((private, "Secret ward case"), (public, "Open question")):
+        thread = make_thread(community, title=title)
+        notify(
+            user=member, community=community, kind="reply", title=f"New answer: {title}",
+            url=f"/c/{community.slug}/t/{thread.pk}/", reason="You asked to follow it.",
+        )  # fmt: skip
+        RoutedQuestion.objects.create(
+            thread=thread, community=community, user=member, score=1.0,
+            reason=f"answered on {title}", created_at=timezone.now(),
+        )  # fmt: skip
+    leave_community(membership=private.memberships.get(user=member))
+
+    response = Client(headers={"Authorization": f"Bearer {make_token(member)}"}).get(
+        "/api/v1/me/data"
+    )
+    data = response.json()
+    assert [n["title"] for n in data["notifications"]] == ["New answer: Open question"]
+    assert [r["thread_title"] for r in data["suggested_for_questions"]] == ["Open question"]
+    assert data["skill_endorsements"] == {
+        "received": [{"skill": "dry hopping", "endorsements": 1}],
+        "given": [
+            {
+                "person": peer.username,
+                "skill": "water chemistry",
+                "at": data["skill_endorsements"]["given"][0]["at"],
+            }
+        ],
+    }
+    assert b"Secret ward case" not in response.content and b"nurses" not in response.content

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from commonplace.accounts.models import ApiToken, User
+from commonplace.accounts.models import ApiToken, User, time_zone_names
 from commonplace.core.activity import record_activity
 from commonplace.core.errors import ConflictError, DomainError
 from commonplace.core.models import Verb
@@ -58,8 +58,9 @@ def update_profile(
     interests: list[str],
     routes_questions: bool | None = None,
     email_notifications: bool | None = None,
+    time_zone: str | None = None,
 ) -> User:
-    """Save `user`'s profile; the two preferences are left alone when not given."""
+    """Save `user`'s profile; the preferences are left alone when not given."""
     user.display_name = display_name.strip()
     user.bio = bio
     user.org_unit = org_unit.strip()
@@ -68,17 +69,34 @@ def update_profile(
     user.interests = _clean_list(interests, field="interests")
     user.save(update_fields=["display_name", "bio", "org_unit", "location", "skills", "interests"])
     set_preferences(
-        user=user, routes_questions=routes_questions, email_notifications=email_notifications
+        user=user,
+        routes_questions=routes_questions,
+        email_notifications=email_notifications,
+        time_zone=time_zone,
     )
     record_activity(actor=user, verb=Verb.PROFILE_UPDATED, target=user)
     return user
 
 
 def set_preferences(
-    *, user: User, routes_questions: bool | None = None, email_notifications: bool | None = None
+    *,
+    user: User,
+    routes_questions: bool | None = None,
+    email_notifications: bool | None = None,
+    time_zone: str | None = None,
 ) -> User:
-    """Change whether routing may suggest `user`, and whether they get e-mail; None keeps."""
+    """Change whether routing may suggest `user`, whether they get e-mail, and the time
+    zone their times are shown in ("" for the installation's); None keeps."""
     changed = []
+    if time_zone is not None:
+        time_zone = time_zone.strip()
+        if time_zone and time_zone not in time_zone_names():
+            raise DomainError(
+                f"Unknown time zone “{time_zone[:64]}”: give one like Europe/Paris.",
+                field="time_zone",
+            )
+        user.time_zone = time_zone
+        changed.append("time_zone")
     if routes_questions is not None:
         user.routes_questions = routes_questions
         changed.append("routes_questions")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from commonplace.accounts import actions
 from commonplace.accounts.access import access_user
@@ -9,6 +9,7 @@ from commonplace.accounts.api_auth import require_user, viewer
 from commonplace.communities.queries import list_visible_memberships
 from commonplace.discussions.queries import personal_data
 from commonplace.events.queries import personal_events
+from commonplace.insights.queries import personal_routing
 from commonplace.repertoire.queries import personal_entries
 
 router = Router(tags=["people"])
@@ -44,14 +45,20 @@ def me(request: HttpRequest) -> dict[str, object]:
 class PreferencesOut(Schema):
     routes_questions: bool
     email_notifications: bool
+    time_zone: str = Field(description="IANA name; empty for the site's own")
 
 
 class PreferencesPatch(Schema):
     routes_questions: bool | None = None
     email_notifications: bool | None = None
+    time_zone: str | None = Field(
+        None, max_length=64, description="e.g. Europe/Paris; empty for the site's own"
+    )
 
 
-@router.get("/me/preferences", response=PreferencesOut, summary="Your routing and e-mail choices")
+@router.get(
+    "/me/preferences", response=PreferencesOut, summary="Your routing, e-mail and time zone choices"
+)
 def preferences(request: HttpRequest) -> object:
     return require_user(request)
 
@@ -63,11 +70,17 @@ def update_preferences(request: HttpRequest, payload: PreferencesPatch) -> objec
 
 @router.get(
     "/me/data",
-    summary="Download your own data: profile, memberships, posts, votes, entries, events",
+    summary="Download your own data: profile, memberships, posts, votes, entries, events, "
+    "notifications, skill endorsements and questions you were suggested for",
 )
 def my_data(request: HttpRequest) -> dict[str, object]:
     user = require_user(request)
-    return {**personal_data(user), **personal_entries(user=user), **personal_events(user=user)}
+    return {
+        **personal_data(user),
+        **personal_entries(user=user),
+        **personal_events(user=user),
+        **personal_routing(user=user),
+    }
 
 
 @router.get("/people/{username}", response=ProfileOut, summary="A person's profile")

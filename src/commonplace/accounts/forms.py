@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.validators import RegexValidator
 
-from commonplace.accounts.models import User
+from commonplace.accounts.models import User, time_zone_names
 from commonplace.core.forms import split_list
 
 username_validator = RegexValidator(
@@ -64,6 +65,15 @@ class ProfileForm(forms.Form):
         label="E-mail me my notifications",
         help_text="Sent to the address on your account.",
     )
+    time_zone = forms.ChoiceField(
+        choices=[], required=False,
+        help_text="Pages show times in it, and you plan events in it.",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        default = f"{settings.TIME_ZONE} (this site's)"
+        self.fields["time_zone"].choices = [("", default), *((n, n) for n in time_zone_names())]  # type: ignore[attr-defined]
 
     def clean_skills(self) -> list[str]:
         return split_list(self.cleaned_data["skills"])

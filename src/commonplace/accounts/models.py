@@ -1,9 +1,21 @@
 from __future__ import annotations
 
 import hashlib
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+
+from commonplace.core.zones import zone_named
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA time zones this machine knows, sorted ("Europe/Paris", "UTC"…)."""
+    # The "posix/" and "right/" copies and bare legacy aliases would only
+    # lengthen the list people choose from.
+    return tuple(sorted(n for n in available_timezones() if "/" in n or n == "UTC"))
 
 
 class User(AbstractUser):
@@ -23,6 +35,9 @@ class User(AbstractUser):
         "Suggest me for questions I may be able to answer", default=True
     )
     email_notifications = models.BooleanField("E-mail me my notifications", default=True)
+    # An IANA name; empty means the installation's TIME_ZONE. Pages, forms and
+    # reminders use it, so "18:00" means the same to the planner and the page.
+    time_zone = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["username"]
@@ -33,6 +48,10 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone_named(self.time_zone)
 
     @property
     def initials(self) -> str:

@@ -17,7 +17,7 @@ from commonplace.core.errors import DomainError
 from commonplace.core.forms import add_domain_error
 from commonplace.discussions.queries import personal_data
 from commonplace.events.queries import list_led_soon, personal_events
-from commonplace.insights.queries import list_member_strengths
+from commonplace.insights.queries import list_member_strengths, personal_routing
 from commonplace.repertoire.queries import personal_entries
 
 
@@ -76,6 +76,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         "interests": ", ".join(user.interests),
         "routes_questions": user.routes_questions,
         "email_notifications": user.email_notifications,
+        "time_zone": user.time_zone,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +125,12 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 @login_required
 def my_data(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    data = {**personal_data(user), **personal_entries(user=user), **personal_events(user=user)}
+    data = {
+        **personal_data(user),
+        **personal_entries(user=user),
+        **personal_events(user=user),
+        **personal_routing(user=user),
+    }
     response = JsonResponse(data, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="commonplace-{user.username}.json"'
     return response

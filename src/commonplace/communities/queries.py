@@ -206,6 +206,45 @@ def list_notifications(*, user: Any, unread_only: bool = False) -> QuerySet[Noti
     return notifications
 
 
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def personal_notifications(*, user: Any) -> dict[str, Any]:
+    """`user`'s notifications and skill endorsements, for their own data download.
+
+    Notifications are those the app still shows them (from communities they
+    may read); endorsements they received are counted per skill, not named,
+    as on their profile.
+    """
+    received: dict[str, int] = {}
+    for key in SkillEndorsement.objects.filter(person=user).values_list("skill_key", flat=True):
+        received[key] = received.get(key, 0) + 1
+    given = SkillEndorsement.objects.filter(endorser=user).select_related("person")
+    return {
+        "notifications": [
+            {
+                "community": n.community.slug,
+                "kind": n.kind,
+                "title": n.title,
+                "reason": n.reason,
+                "url": n.url,
+                "created_at": n.created_at.isoformat(),
+                "read_at": _iso(n.read_at),
+                "emailed_at": _iso(n.emailed_at),
+            }
+            for n in list_notifications(user=user).order_by("created_at", "id")
+        ],
+        "skill_endorsements": {
+            "received": [{"skill": k, "endorsements": n} for k, n in sorted(received.items())],
+            "given": [
+                {"person": e.person.username, "skill": e.skill_key, "at": e.created_at.isoformat()}
+                for e in given.order_by("created_at", "pk")
+            ],
+        },
+    }
+
+
 def count_unread_notifications(*, user: Any) -> int:
     if not user.is_authenticated:
         return 0

@@ -9,10 +9,32 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
 from django.shortcuts import render
+from django.utils import timezone
 
 from commonplace.core.errors import DomainError
+from commonplace.core.zones import zone_named
 
 NUL = "\x00"
+
+
+class TimeZoneMiddleware:
+    """Show and read times in the signed-in person's time zone, if they chose one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Read off the user rather than imported from accounts, which sits above core.
+        name = getattr(getattr(request, "user", None), "time_zone", "")
+        if name:
+            timezone.activate(zone_named(name))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            # The thread serves someone else next.
+            timezone.deactivate()
 
 
 class DomainErrorMiddleware:

@@ -9,7 +9,11 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from commonplace.communities.models import Community, Topic
-from commonplace.communities.queries import personal_memberships, readable_community_ids
+from commonplace.communities.queries import (
+    personal_memberships,
+    personal_notifications,
+    readable_community_ids,
+)
 from commonplace.discussions.models import (
     KIND_EXAMPLES,
     QUESTION_KINDS,
@@ -162,8 +166,10 @@ def personal_data(user: Any) -> dict[str, object]:
             "interests": user.interests,
             "routes_questions": user.routes_questions,
             "email_notifications": user.email_notifications,
+            "time_zone": user.time_zone,
             "date_joined": user.date_joined.isoformat(),
         },
         "memberships": personal_memberships(user=user),
         **personal_contributions(user=user),
+        **personal_notifications(user=user),
     }

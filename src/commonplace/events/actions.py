@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import calendar
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
@@ -75,7 +76,7 @@ class _Checked:
 
 
 def _when(moment: datetime, field: str = "starts_at") -> datetime:
-    """`moment` to the minute, in UTC: what calendars and the pages show."""
+    """`moment` to the minute, in UTC: pages show it on each reader's clock."""
     if timezone.is_naive(moment):
         raise DomainError("Give the times with their time zone.", field=field)
     try:
@@ -241,7 +242,10 @@ def schedule_events(
     first = _create(community, by, checked)
     length = first.ends_at - first.starts_at
     series = [first]
-    for start in occurrence_starts(first.starts_at, repeat, occurrences)[1:]:
+    # Repeated on the planner's wall clock, so a weekly 18:00 call stays at 18:00
+    # for them when summer time starts or ends.
+    local_start = first.starts_at.astimezone(by.zone)
+    for start in occurrence_starts(local_start, repeat, occurrences)[1:]:
         times = {"starts_at": _when(start), "ends_at": _when(start + length, "ends_at")}
         later = replace(checked, values={**checked.values, **times})
         series.append(_create(community, by, later, repeats=first))
@@ -264,11 +268,11 @@ def _tell_people(
     *,
     by: User | None,
     kind: NotificationKind,
-    title: str,
+    title: str | Callable[[User], str],
     also: Sequence[User] = (),
 ) -> None:
     """Tell its leaders (and `also`: leaders an edit dropped) and whoever said they would
-    come; not `by`, who made the change."""
+    come; not `by`, who made the change. `title` may be written for each person."""
     told = {by.pk} if by is not None else set()
     people = [(u, "You lead it.") for u in [*event.leaders.all(), *also]]
     answers = event.responses.filter(response__in=EXPECTED).select_related("user")
@@ -277,7 +281,8 @@ def _tell_people(
         if person.pk not in told:
             told.add(person.pk)
             notify(
-                user=person, community=event.community, kind=kind, title=title,
+                user=person, community=event.community, kind=kind,
+                title=title(person) if callable(title) else title,
                 url=event_url(event), reason=reason, target=event,
             )  # fmt: skip
 
@@ -398,18 +403,22 @@ def send_reminders(*, now: datetime | None = None) -> int:
                 continue
             event.reminded_at = now
             event.save(update_fields=["reminded_at"])
-            when = event.starts_at.astimezone(UTC).strftime("%a %d %b, %H:%M UTC")
             _tell_people(
                 event, by=None, kind=NotificationKind.EVENT_REMINDER,
-                title=f"{when}: {event.title}",
+                title=partial(_reminder_title, event),
             )  # fmt: skip
             reminded += 1
     return reminded
 
 
-def _notes_outline(event: Event) -> str:
+def _reminder_title(event: Event, person: User) -> str:
+    """When `event` starts on `person`'s clock, and what it is: "Tue 03 Mar, 18:00 CET: …"."""
+    return f"{event.starts_at.astimezone(person.zone):%a %d %b, %H:%M %Z}: {event.title}"
+
+
+def _notes_outline(event: Event, by: User) -> str:
     leaders = ", ".join(u.name for u in event.leaders.all())
-    when = event.starts_at.astimezone(UTC).strftime("%d %B %Y")
+    when = event.starts_at.astimezone(by.zone).strftime("%d %B %Y")
     place = f", {event.location}" if event.location else ""
     return (
         f"*{event.get_kind_display()} on {when}{place}, led by {leaders}.*\n\n"
@@ -434,7 +443,7 @@ def write_up_event(*, event: Event, by: User) -> Entry:
         return untouched.entry
     entry = create_entry(
         community=event.community, by=by, kind=EntryKind.LESSON,
-        title=f"Notes: {event.title}"[:MAX_TITLE], body=_notes_outline(event),
+        title=f"Notes: {event.title}"[:MAX_TITLE], body=_notes_outline(event, by),
         topics=[t.slug for t in event.topics.all()],
     )  # fmt: skip
     EventNotes.objects.create(event=event, entry=entry, created_at=entry.created_at)

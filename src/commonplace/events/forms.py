@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from commonplace.communities.models import Community
 from commonplace.core.forms import split_list
@@ -28,12 +29,9 @@ class EventFilterForm(forms.Form):
 class EventForm(forms.Form):
     kind = forms.ChoiceField(choices=EventKind.choices)
     title = forms.CharField(max_length=MAX_TITLE)
-    starts_at = forms.DateTimeField(
-        widget=WhenInput(), input_formats=[WHEN_FORMAT], label="Starts (UTC)"
-    )
-    ends_at = forms.DateTimeField(
-        widget=WhenInput(), input_formats=[WHEN_FORMAT], label="Ends (UTC)"
-    )
+    # Read in the active time zone (the planner's, set by TimeZoneMiddleware).
+    starts_at = forms.DateTimeField(widget=WhenInput(), input_formats=[WHEN_FORMAT], label="Starts")
+    ends_at = forms.DateTimeField(widget=WhenInput(), input_formats=[WHEN_FORMAT], label="Ends")
     location = forms.CharField(
         max_length=MAX_PLACE, required=False, label="Place",
         help_text="A room, an address or a site to visit. Leave empty for online only.",
@@ -57,6 +55,10 @@ class EventForm(forms.Form):
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["topics"].choices = [(t.slug, t.name) for t in community.topics.all()]  # type: ignore[attr-defined]
+        self.fields["starts_at"].help_text = (
+            f"In your time zone, {timezone.get_current_timezone_name()}: "
+            "you can change it on your profile."
+        )
 
     def clean_leaders(self) -> list[str]:
         return split_list(self.cleaned_data.get("leaders") or "")

@@ -261,3 +261,25 @@ def list_suggested_answerers(*, thread: Any) -> list[RoutedQuestion]:
         .select_related("user")
         .order_by("round", "-score", "user_id")
     )
+
+
+def personal_routing(*, user: Any) -> dict[str, list[dict[str, Any]]]:
+    """The questions `user` was suggested for, for their own data download; from the
+    communities they may still read, as the suggestions are shown."""
+    routed = RoutedQuestion.objects.filter(
+        user=user, community_id__in=readable_community_ids(user)
+    ).select_related("thread", "community")
+    return {
+        "suggested_for_questions": [
+            {
+                "community": r.community.slug,
+                "thread_id": r.thread_id,
+                "thread_title": r.thread.title,
+                "round": r.round,
+                "reason": r.reason,
+                "notified": r.notified,
+                "at": r.created_at.isoformat(),
+            }
+            for r in routed.order_by("created_at", "pk")
+        ]
+    }
