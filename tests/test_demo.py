@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _assert_fully_indexed() -> None:
-    """Every thread, reply, entry and person is searchable, and every case embedded."""
+    """Every thread, reply, entry, event and person is searchable, and every case embedded."""
     from commonplace.search.models import DocType, Document
 
     expected = {
@@ -31,6 +31,7 @@ def _assert_fully_indexed() -> None:
         ).count(),
         DocType.ENTRY: Entry.objects.filter(deleted_at__isnull=True).count(),
         DocType.MEMBER: User.objects.filter(is_active=True).count(),
+        DocType.EVENT: Event.objects.count(),
     }
     assert {t: Document.objects.filter(doc_type=t).count() for t in expected} == expected
     assert not Document.objects.filter(embedding_pending=True).exists()

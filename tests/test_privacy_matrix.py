@@ -1405,6 +1405,7 @@ def test_cross_community_surfaces_show_the_private_community_to_its_members(
     # Matched words come back highlighted.
     assert "<mark>Zephyrine</mark> thread title" in found
     assert "<mark>Zephyrine</mark> reply body" in found
+    assert "<mark>Zephyrine</mark> event title" in found
     assert "Zephyrine event title" in client.get(reverse("events:my_events")).content.decode()
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 
 from commonplace.accounts.actions import update_profile
 from commonplace.core import activity
@@ -25,6 +27,7 @@ from commonplace.discussions.actions import (
     withdraw_vote,
 )
 from commonplace.discussions.models import Thread
+from commonplace.events.actions import cancel_event, edit_event, respond_to_event, schedule_event
 from commonplace.portability.archive import PARTS
 from commonplace.repertoire.actions import (
     change_maturity,
@@ -401,6 +404,25 @@ def _busy_community(brewers, asker, helper):
         skills=["Kveik"],
         interests=["Lagers"],
     )
+    start = timezone.now() + timedelta(days=5)
+    visit = schedule_event(
+        community=brewers, by=coordinator, kind="visit", title="Hop farm visit",
+        starts_at=start, ends_at=start + timedelta(hours=3), location="Hallertau",
+        description="Bring *boots*.", topics=["hops"],
+    )  # fmt: skip
+    edit_event(
+        event=visit, by=coordinator, kind="visit", title="Hop farm visit, in the rain",
+        starts_at=start, ends_at=start + timedelta(hours=4), location="Hallertau",
+        description="Bring *boots*.", topics=["hops"],
+    )  # fmt: skip
+    respond_to_event(event=visit, by=asker, response="going")
+    cancel_event(
+        event=schedule_event(
+            community=brewers, by=helper, kind="social", title="Tasting night",
+            starts_at=start, ends_at=start + timedelta(hours=2), location="The tap room",
+        ),
+        by=helper,
+    )  # fmt: skip
     return solved
 
 
@@ -409,7 +431,7 @@ def test_rebuild_reproduces_incremental_indexing(brewers, asker, helper):
     other = make_community(slug="vintners")
     make_reply(make_thread(other, title="Malolactic fermentation"))
     incremental = snapshot()
-    assert {row[0] for row in incremental} == {"thread", "reply", "entry", "member"}
+    assert {row[0] for row in incremental} == {"thread", "reply", "entry", "member", "event"}
 
     counts = rebuild(embed=False)
     assert snapshot() == incremental
@@ -418,6 +440,7 @@ def test_rebuild_reproduces_incremental_indexing(brewers, asker, helper):
         "reply": Document.objects.filter(doc_type="reply").count(),
         "entry": 1,
         "member": Document.objects.filter(doc_type="member").count(),
+        "event": 2,
     }
 
     # One community (and its members) alone, too; the other is left alone.
@@ -462,7 +485,7 @@ def test_reindex_command_prints_counts(brewers, asker, helper):
     out = io.StringIO()
     call_command("reindex", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("Indexed 1 threads, 1 replies, 0 entries, 3 members in ")
+    assert lines[0].startswith("Indexed 1 threads, 1 replies, 0 entries, 3 members, 0 events in ")
     assert lines[1].startswith("Embedded 1 cases in ")
     assert found("citra") == [("thread", thread.pk)]
     assert not doc(DocType.THREAD, thread.pk).embedding_pending
@@ -475,7 +498,9 @@ def test_reindex_one_community_without_embeddings(brewers, asker):
 
     out = io.StringIO()
     call_command("reindex", "--community", "brewers", "--no-embeddings", stdout=out)
-    assert out.getvalue().startswith("Indexed 1 threads, 0 replies, 0 entries, 2 members in ")
+    assert out.getvalue().startswith(
+        "Indexed 1 threads, 0 replies, 0 entries, 2 members, 0 events in "
+    )
     assert "Embedded" not in out.getvalue()
     assert found("citra") == [("thread", thread.pk)]
     assert doc(DocType.THREAD, other.pk) is None

@@ -7,6 +7,7 @@ from django import forms
 from commonplace.communities.models import Community
 from commonplace.communities.queries import readable_community_ids
 from commonplace.discussions.models import ThreadKind
+from commonplace.events.models import EventKind
 from commonplace.repertoire.models import EntryKind
 
 TYPE_CHOICES = [
@@ -14,6 +15,7 @@ TYPE_CHOICES = [
     ("thread", "Discussions"),
     ("reply", "Replies"),
     ("entry", "Repertoire"),
+    ("event", "Events"),
     ("member", "People"),
 ]
 STATE_CHOICES = [
@@ -39,6 +41,7 @@ class SearchForm(forms.Form):
             ("", "Any kind"),
             ("Discussions", list(ThreadKind.choices)),
             ("Repertoire", list(EntryKind.choices)),
+            ("Events", list(EventKind.choices)),
         ],
     )
     topic = forms.SlugField(label="Topic", required=False, max_length=60)

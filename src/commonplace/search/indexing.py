@@ -29,6 +29,7 @@ from commonplace.communities.models import Membership, MembershipStatus
 from commonplace.core.activity import bulk_writes, writing_in_bulk
 from commonplace.core.models import Activity, Verb
 from commonplace.discussions.models import Post, Thread
+from commonplace.events.models import Event
 from commonplace.repertoire.models import Entry, Maturity
 from commonplace.search import pgstats
 from commonplace.search.embedding import get_encoder
@@ -162,6 +163,29 @@ def _entry_fields(entry: Entry) -> dict[str, object]:
     }
 
 
+def _event_fields(event: Event) -> dict[str, object]:
+    # Where it happens is searched with what it is about ("brewhouse" finds
+    # the visit). Cancelled events stay findable, as they stay listed, below
+    # the others.
+    body = " ".join(part for part in (event.location, plain_text(event.description_html)) if part)
+    return {
+        "community_id": event.community_id,
+        "thread_id": None,
+        "kind": event.kind,
+        "title": printable(event.title),
+        "body": printable(body),
+        "topics": _topics(t.slug for t in event.topics.all()),
+        "author_id": event.created_by_id,
+        # When it was planned, as for everything else in the index; the
+        # pages show when it takes place.
+        "created_at": event.created_at,
+        "is_resolved": False,
+        "is_answered": False,
+        "helpful": 0,
+        "boost": 0.5 if event.cancelled_at else 1.0,
+    }
+
+
 def _member_fields(user: User, communities: Iterable[int]) -> dict[str, object]:
     about = [user.bio, user.org_unit, user.location, *user.skills, *user.interests]
     return {
@@ -233,6 +257,14 @@ def index_entry(entry_id: int) -> None:
     _save(DocType.ENTRY, entry.pk, embed=True, **_entry_fields(entry))
 
 
+def index_event(event_id: int) -> None:
+    event = Event.objects.filter(pk=event_id).prefetch_related("topics").first()
+    if event is None:
+        _delete(DocType.EVENT, [event_id])
+        return
+    _save(DocType.EVENT, event.pk, embed=False, **_event_fields(event))
+
+
 def index_member(user_id: int, *, leaving: int | None = None) -> None:
     """`leaving`: a membership of the user's that is being deleted."""
     user = User.objects.filter(pk=user_id).first()
@@ -267,6 +299,9 @@ def on_activity(activity: Activity) -> None:
             index_post(target_id)
         case "entry":
             index_entry(target_id)
+        case "event" if activity.verb != Verb.EVENT_RESPONDED:
+            index_event(target_id)
+            return  # events are not cases: nothing to embed
         case "user":
             index_member(target_id)
         case "membership":
@@ -372,11 +407,13 @@ def rebuild(*, community_id: int | None = None, embed: bool = True) -> dict[str,
     counts = {t.value: 0 for t in DocType}
     threads = Thread.objects.filter(deleted_at__isnull=True)
     entries = Entry.objects.filter(deleted_at__isnull=True)
+    events = Event.objects.all()
     users = User.objects.filter(is_active=True)
     docs = Document.objects.all()
     if community_id is not None:
         threads = threads.filter(community_id=community_id)
         entries = entries.filter(community_id=community_id)
+        events = events.filter(community_id=community_id)
         member_ids = Membership.objects.filter(community_id=community_id).values("user_id")
         users = users.filter(pk__in=member_ids)
         docs = docs.filter(
@@ -404,6 +441,12 @@ def rebuild(*, community_id: int | None = None, embed: bool = True) -> dict[str,
                 for e in batch
             )
             counts["entry"] += len(chunk)
+        for chunk in _chunks(list(events.values_list("id", flat=True))):
+            Document.objects.bulk_create(
+                Document(doc_type=DocType.EVENT, object_id=e.pk, **_event_fields(e))
+                for e in Event.objects.filter(pk__in=chunk).prefetch_related("topics")
+            )
+            counts["event"] += len(chunk)
         for chunk in _chunks(list(users.values_list("id", flat=True))):
             belongs: dict[int, list[int]] = {}
             for user_id, community in Membership.objects.filter(

@@ -18,6 +18,7 @@ class DocType(models.TextChoices):
     REPLY = "reply", "Reply"
     ENTRY = "entry", "Repertoire entry"
     MEMBER = "member", "Member"
+    EVENT = "event", "Event"
 
 
 # The kinds of documents that are "cases": what similar-case retrieval ranks.

@@ -20,6 +20,7 @@ from commonplace.accounts.models import User
 from commonplace.communities.models import Community, Membership, MembershipStatus
 from commonplace.communities.queries import readable_community_ids
 from commonplace.discussions.models import Thread, ThreadKind
+from commonplace.events.models import Event, EventKind
 from commonplace.repertoire.models import EntryKind
 from commonplace.search import engine
 from commonplace.search.embedding import get_encoder
@@ -36,15 +37,18 @@ SYNTAX_HELP = [
     ("-lager", "leave out results with this word"),
     ("topic:hops", "only this topic"),
     ("kind:case", "only this kind of discussion or entry"),
-    ("type:entry", "only discussions, replies, entries or people"),
+    ("type:event", "only discussions, replies, entries, events or people"),
     ("is:unanswered", "questions nobody has answered (also is:resolved, is:unresolved)"),
     ("author:alice", "written by this person"),
     ("community:brewers", "only this community"),
     ("after:2024-01-01 before:2024-12-31", "written in this period"),
 ]
 
-TYPE_LABELS = {"thread": "Discussion", "reply": "Reply", "entry": "Repertoire", "member": "Person"}
-KIND_LABELS = dict(ThreadKind.choices) | dict(EntryKind.choices)
+TYPE_LABELS = {
+    "thread": "Discussion", "reply": "Reply", "entry": "Repertoire", "member": "Person",
+    "event": "Event",
+}  # fmt: skip
+KIND_LABELS = dict(ThreadKind.choices) | dict(EntryKind.choices) | dict(EventKind.choices)
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
@@ -75,6 +79,7 @@ class Result:
     author: User | None
     title_html: str
     snippet_html: str
+    event: Event | None = None  # for an event: when it takes place, whether it was cancelled
 
     @property
     def doc_type(self) -> str:
@@ -121,6 +126,8 @@ def _url(hit: Hit, community: Community | None, author: User | None) -> str:
         return ""
     if hit.doc_type == DocType.ENTRY:
         return reverse("repertoire:entry", args=[community.slug, hit.object_id])
+    if hit.doc_type == DocType.EVENT:
+        return reverse("events:event", args=[community.slug, hit.object_id])
     url = reverse("discussions:thread", args=[community.slug, hit.thread_id])
     return f"{url}#post-{hit.object_id}" if hit.doc_type == DocType.REPLY else url
 
@@ -133,6 +140,7 @@ def _results(hits: list[Hit]) -> list[Result]:
             pk__in={h.thread_id for h in hits if h.doc_type == DocType.REPLY}
         ).values_list("pk", "title")
     )
+    events = Event.objects.in_bulk([h.object_id for h in hits if h.doc_type == DocType.EVENT])
     for hit in hits:
         if hit.doc_type == DocType.REPLY:
             hit.title = hit.title_marked = printable(titles.get(hit.thread_id or 0, ""))
@@ -144,6 +152,7 @@ def _results(hits: list[Hit]) -> list[Result]:
             author=people.get(hit.author_id or 0),
             title_html=marked_html(hit.title_marked or hit.title),
             snippet_html=marked_html(hit.snippet_marked),
+            event=events.get(hit.object_id) if hit.doc_type == DocType.EVENT else None,
         )
         for hit in hits
     ]

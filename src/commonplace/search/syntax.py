@@ -21,7 +21,7 @@ FLAGS = ("unanswered", "answered", "resolved", "unresolved")
 FILTERS = ("topic", "kind", "is", "author", "community", "in", "type", "before", "after")
 TYPES = {"thread": "thread", "threads": "thread", "reply": "reply", "replies": "reply",
          "entry": "entry", "entries": "entry", "member": "member", "members": "member",
-         "people": "member", "person": "member"}  # fmt: skip
+         "people": "member", "person": "member", "event": "event", "events": "event"}  # fmt: skip
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
@@ -77,7 +77,9 @@ def _apply_filter(query: Query, name: str, value: str) -> None:
         if value in TYPES:
             query.type = TYPES[value]
         else:
-            query.notes.append(f"“type:{value}” was ignored: use thread, reply, entry or member.")
+            query.notes.append(
+                f"“type:{value}” was ignored: use thread, reply, entry, event or member."
+            )
     elif name == "is":
         if value in FLAGS:
             query.flags.add(value)

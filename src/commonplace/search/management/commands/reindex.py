@@ -10,7 +10,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from commonplace.communities.models import Community
 from commonplace.search.indexing import embed_pending, rebuild
 
-PLURALS = {"thread": "threads", "reply": "replies", "entry": "entries", "member": "members"}
+PLURALS = {
+    "thread": "threads", "reply": "replies", "entry": "entries", "member": "members",
+    "event": "events",
+}  # fmt: skip
 
 
 class Command(BaseCommand):
