@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def _assert_fully_indexed() -> None:
     """Every thread, reply, entry, event and person is searchable, and every case embedded."""
+    from commonplace.search.indexing import event_stands_alone
     from commonplace.search.models import DocType, Document
 
     expected = {
@@ -31,7 +32,7 @@ def _assert_fully_indexed() -> None:
         ).count(),
         DocType.ENTRY: Entry.objects.filter(deleted_at__isnull=True).count(),
         DocType.MEMBER: User.objects.filter(is_active=True).count(),
-        DocType.EVENT: Event.objects.count(),
+        DocType.EVENT: sum(map(event_stands_alone, Event.objects.select_related("repeats"))),
     }
     assert {t: Document.objects.filter(doc_type=t).count() for t in expected} == expected
     assert not Document.objects.filter(embedding_pending=True).exists()

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from commonplace.accounts.actions import set_preferences
 from commonplace.communities.actions import leave_community
-from commonplace.events.actions import cancel_event, edit_event, schedule_event
+from commonplace.events.actions import cancel_event, edit_event, schedule_event, schedule_events
+from commonplace.search.indexing import rebuild
 from commonplace.search.models import DocType, Document
 from tests.factories import add_member, client_for, make_community, make_token, make_user
-from tests.search.helpers import doc, found
+from tests.search.helpers import doc, found, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +105,11 @@ def test_the_migration_indexes_the_events_that_were_there_before():
     kept = _plan(brewers)
     called_off = _plan(brewers, title="Tasting night", kind="social")
     cancel_event(event=called_off, by=brewers.created_by)
+    series = schedule_events(
+        community=brewers, by=brewers.created_by, repeat="monthly", occurrences=3,
+        kind="meeting", title="Monthly call", starts_at=kept.starts_at, ends_at=kept.ends_at,
+    )  # fmt: skip
+    cancel_event(event=series[2], by=brewers.created_by)
     expected = set(
         Document.objects.filter(doc_type="event").values_list(
             "object_id", "title", "body", "topics", "boost"
@@ -120,3 +126,41 @@ def test_the_migration_indexes_the_events_that_were_there_before():
         == expected
     )
     assert found("chemistry") == [("event", kept.pk)]
+    assert set(found("monthly call")) == {("event", series[0].pk), ("event", series[2].pk)}
+
+
+def test_a_series_is_found_once_until_an_occurrence_differs():
+    brewers = make_community(slug="brewers")
+    first, second, third, fourth = schedule_events(
+        community=brewers, by=brewers.created_by, repeat="weekly", occurrences=4,
+        kind="meeting", title="Regular call", starts_at=timezone.now() + timedelta(days=1),
+        ends_at=timezone.now() + timedelta(days=1, hours=1), topics=["hops"],
+    )  # fmt: skip
+    assert found("regular call") == [("event", first.pk)]
+
+    def change(event, **fields):
+        values = {
+            "kind": event.kind, "title": event.title, "starts_at": event.starts_at,
+            "ends_at": event.ends_at, "topics": ["hops"], **fields,
+        }  # fmt: skip
+        edit_event(event=event, by=brewers.created_by, **values)
+
+    change(third, title="Regular call, with the maltsters")
+    cancel_event(event=second, by=brewers.created_by)
+    assert set(found("regular call")) == {
+        ("event", first.pk),
+        ("event", second.pk),
+        ("event", third.pk),
+    }
+    change(
+        third,
+        starts_at=third.starts_at + timedelta(hours=1),
+        ends_at=third.ends_at + timedelta(hours=1),
+    )
+    change(third, title="Regular call")  # the same again: found through the first
+    assert set(found("regular call")) == {("event", first.pk), ("event", second.pk)}
+    change(first, location="Tap room")  # the head moves: the others now differ from it
+    assert set(found("regular call")) == {("event", e.pk) for e in (first, second, third, fourth)}
+    incremental = snapshot()
+    rebuild(embed=False)
+    assert snapshot() == incremental

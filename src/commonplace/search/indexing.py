@@ -257,12 +257,51 @@ def index_entry(entry_id: int) -> None:
     _save(DocType.ENTRY, entry.pk, embed=True, **_entry_fields(entry))
 
 
+def _series_events() -> Any:
+    return Event.objects.select_related("repeats").prefetch_related("topics", "repeats__topics")
+
+
+def event_stands_alone(event: Event) -> bool:
+    """Whether `event` has a document of its own.
+
+    A weekly call planned 26 times would fill a page of results with one
+    title, so a series is found once, by its first event (whose page lists
+    them all); a later occurrence gets its own document once it differs from
+    the first: changed, moved elsewhere, or cancelled alone.
+    """
+    head = event.repeats
+    if head is None:
+        return True
+
+    def what(e: Event) -> tuple[object, ...]:
+        topics = sorted(t.pk for t in e.topics.all())
+        return (
+            e.kind,
+            e.title,
+            e.description,
+            e.location,
+            e.online_url,
+            e.cancelled_at is None,
+            topics,
+        )
+
+    return what(event) != what(head)
+
+
 def index_event(event_id: int) -> None:
-    event = Event.objects.filter(pk=event_id).prefetch_related("topics").first()
+    """Index `event`, and the rest of its series if it heads one (they are compared to it)."""
+    event = _series_events().filter(pk=event_id).first()
     if event is None:
         _delete(DocType.EVENT, [event_id])
         return
-    _save(DocType.EVENT, event.pk, embed=False, **_event_fields(event))
+    series = [event]
+    if event.repeats_id is None:
+        series += list(_series_events().filter(repeats=event))
+    for each in series:
+        if event_stands_alone(each):
+            _save(DocType.EVENT, each.pk, embed=False, **_event_fields(each))
+        else:
+            _delete(DocType.EVENT, [each.pk])
 
 
 def index_member(user_id: int, *, leaving: int | None = None) -> None:
@@ -442,11 +481,11 @@ def rebuild(*, community_id: int | None = None, embed: bool = True) -> dict[str,
             )
             counts["entry"] += len(chunk)
         for chunk in _chunks(list(events.values_list("id", flat=True))):
+            alone = [e for e in _series_events().filter(pk__in=chunk) if event_stands_alone(e)]
             Document.objects.bulk_create(
-                Document(doc_type=DocType.EVENT, object_id=e.pk, **_event_fields(e))
-                for e in Event.objects.filter(pk__in=chunk).prefetch_related("topics")
+                Document(doc_type=DocType.EVENT, object_id=e.pk, **_event_fields(e)) for e in alone
             )
-            counts["event"] += len(chunk)
+            counts["event"] += len(alone)
         for chunk in _chunks(list(users.values_list("id", flat=True))):
             belongs: dict[int, list[int]] = {}
             for user_id, community in Membership.objects.filter(

@@ -1,6 +1,7 @@
 """Events become searchable: a document per event, indexed like an entry but never
 embedded (events are not cases). Existing events are indexed here, as
-indexing._event_fields does; the full-text triggers take them from there."""
+indexing._event_fields and event_stands_alone do (a series is found by its
+first event); the full-text triggers take them from there."""
 
 from typing import Any
 
@@ -9,11 +10,19 @@ from django.db import migrations, models
 from commonplace.search.text import plain_text, printable
 
 
+def _what(e: Any) -> tuple[object, ...]:
+    topics = sorted(t.pk for t in e.topics.all())
+    return (e.kind, e.title, e.description, e.location, e.online_url, e.cancelled_at is None, topics)
+
+
 def index_events(apps: Any, schema_editor: Any) -> None:
     Event = apps.get_model("events", "Event")
     Document = apps.get_model("search", "Document")
     documents = []
-    for event in Event.objects.prefetch_related("topics").iterator(chunk_size=500):
+    events = Event.objects.select_related("repeats").prefetch_related("topics", "repeats__topics")
+    for event in events.iterator(chunk_size=500):
+        if event.repeats is not None and _what(event) == _what(event.repeats):
+            continue
         slugs = " ".join(sorted(t.slug for t in event.topics.all()))
         body = " ".join(p for p in (event.location, plain_text(event.description_html)) if p)
         documents.append(
