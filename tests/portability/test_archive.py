@@ -11,15 +11,31 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from commonplace.accounts.models import User
-from commonplace.communities.actions import deny_request, leave_community, request_to_join
+from commonplace.communities.actions import (
+    deny_request,
+    endorse_skill,
+    leave_community,
+    notify,
+    request_to_join,
+)
+from commonplace.communities.models import NotificationKind
 from commonplace.core.models import Activity
 from commonplace.discussions.actions import add_imported_vote, link_threads
 from commonplace.discussions.models import Post, Thread
 from commonplace.events.actions import respond_to_event, schedule_event
+from commonplace.insights.expertise import recompute
+from commonplace.insights.models import Expertise, QuestionRouting, RoutedQuestion
 from commonplace.portability.archive import PARTS
 from commonplace.repertoire.actions import attach_file, create_entry
 from commonplace.repertoire.models import EntryFile
-from tests.factories import add_member, make_community, make_reply, make_thread, make_user
+from tests.factories import (
+    add_member,
+    declare_skills,
+    make_community,
+    make_reply,
+    make_thread,
+    make_user,
+)
 from tests.imports.test_stackexchange import run_import, write_dump
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +65,24 @@ def _constellation(tmp_path: Path) -> None:
             starts_at=start, ends_at=start + timedelta(hours=2), topics=["hops"],
         )  # fmt: skip
         respond_to_event(event=event, by=community.created_by, response="going")
+    # What people said of each other and what was addressed to them travels too.
+    brewer = add_member(public)
+    declare_skills(brewer, "Dry hopping")
+    endorse_skill(person=brewer, skill="Dry hopping", by=public.created_by)
+    question = make_thread(public, kind="request_for_information", title="Grassy IPA?")
+    notify(
+        user=brewer, community=public, kind=NotificationKind.QUESTION_ROUTED,
+        title=question.title, url=f"/c/brewers/t/{question.pk}/", reason="You know hops.",
+    )  # fmt: skip
+    RoutedQuestion.objects.create(
+        thread=question, community=public, user=brewer, score=2.5, reason="You know hops.",
+        notified=True, created_at=timezone.now(),
+    )  # fmt: skip
+    QuestionRouting.objects.create(
+        thread=question, rounds=1, last_routed_at=timezone.now(),
+        next_route_at=timezone.now() + timedelta(days=2),
+    )  # fmt: skip
+    recompute()
 
 
 def _wipe() -> None:
@@ -63,9 +97,17 @@ def test_export_restore_export_is_byte_identical(tmp_path):
     first, second = tmp_path / "first.jsonl.gz", tmp_path / "second.jsonl.gz"
     call_command("export", str(first))
     counts = {p.type: p.model._default_manager.count() for p in PARTS}
+    for kind in ("skill_endorsement", "notification", "routed_question", "question_routing"):
+        assert counts[kind] == 1
+    profiles = set(Expertise.objects.values_list("user_id", "community_id", "topic_id", "score"))
     _wipe()
     call_command("restore", str(first))
     assert {p.type: p.model._default_manager.count() for p in PARTS} == counts
+    # Expertise is derived: the restore rebuilt it from what it brought back.
+    restored = Expertise.objects.values_list("user_id", "community_id", "topic_id", "score")
+    assert {(u, c, t, round(s, 6)) for u, c, t, s in restored} == {
+        (u, c, t, round(s, 6)) for u, c, t, s in profiles
+    }
     call_command("export", str(second))
     assert first.read_bytes() == second.read_bytes()
     with EntryFile.objects.get().file.open("rb") as handle:
@@ -98,6 +140,30 @@ def test_export_of_one_community_holds_only_its_records(tmp_path):
     events = [r for r in lines if r["type"] == "event"]
     assert [e["community_id"] for e in events] == [communities[0]["id"]]
     assert {r["type"] for r in lines} >= {"event_topic", "event_leader", "event_response"}
+    people = {r["id"] for r in lines if r["type"] == "user"}
+    for kind, who in (
+        ("skill_endorsement", ("person_id", "endorser_id")),
+        ("notification", ("user_id",)),
+        ("routed_question", ("user_id",)),
+    ):
+        records = [r for r in lines if r["type"] == kind]
+        assert records and all(r[field] in people for r in records for field in who)
+    assert all(
+        r["community_id"] == communities[0]["id"] for r in lines if r["type"] == "notification"
+    )
+    assert [r["id"] for r in lines if r["type"] == "question_routing"] == [
+        r["thread_id"] for r in lines if r["type"] == "routed_question"
+    ]
+
+
+def test_every_model_is_archived_excluded_or_derived():
+    from django.apps import apps
+
+    from commonplace.portability.archive import DERIVED, EXCLUDED
+
+    ours = {m for m in apps.get_models() if m.__module__.startswith("commonplace.")}
+    archived = {p.model for p in PARTS}
+    assert ours - archived - EXCLUDED - DERIVED == set()
 
 
 def test_restore_refuses_a_database_with_data_and_bad_archives(tmp_path):

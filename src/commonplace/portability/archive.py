@@ -32,12 +32,20 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 
-from commonplace.accounts.models import ApiToken, User
-from commonplace.communities.models import Community, DomainRevision, Membership, Topic
+from commonplace.accounts.models import ApiToken, SkillEndorsement, User
+from commonplace.communities.models import (
+    Community,
+    DomainRevision,
+    Membership,
+    Notification,
+    Topic,
+)
 from commonplace.core.models import Activity
 from commonplace.discussions.models import Post, PostRevision, Thread, ThreadLink, Vote
 from commonplace.events.models import CalendarFeed, Event, EventNotes, EventResponse
 from commonplace.imports.models import ExternalRef, ImportRun
+from commonplace.insights.expertise import recompute as recompute_expertise
+from commonplace.insights.models import Expertise, QuestionRouting, RoutedQuestion
 from commonplace.repertoire.models import (
     Endorsement,
     Entry,
@@ -49,6 +57,7 @@ from commonplace.repertoire.models import (
 )
 from commonplace.search.indexing import embed_pending
 from commonplace.search.indexing import rebuild as rebuild_search_index
+from commonplace.search.models import Document
 
 FORMAT, VERSION = "commonplace-archive", 1
 
@@ -66,12 +75,16 @@ PARTS = [
     Part("domain_revision", DomainRevision),
     Part("topic", Topic),
     Part("membership", Membership),
+    Part("skill_endorsement", SkillEndorsement),
+    Part("notification", Notification),
     Part("thread", Thread),
     Part("post", Post),
     Part("thread_topic", Thread.topics.through),
     Part("post_revision", PostRevision),
     Part("vote", Vote),
     Part("thread_link", ThreadLink),
+    Part("routed_question", RoutedQuestion),
+    Part("question_routing", QuestionRouting),
     Part("entry", Entry),
     Part("entry_topic", Entry.topics.through),
     Part("entry_author", Entry.authors.through),
@@ -94,6 +107,8 @@ PARTS = [
 # Secrets that are not part of a community's history stay out of archives: API
 # tokens, and calendar addresses (a member gets a new one on their next visit).
 EXCLUDED = {ApiToken, CalendarFeed}
+# Derived from the rest, and rebuilt by a restore: the search index and expertise.
+DERIVED = {Document, Expertise}
 USER_SECRET_FIELDS = {"password", "last_login"}
 
 
@@ -118,17 +133,26 @@ def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
 def _scopes(community: Community) -> dict[str, Q]:
     """Which rows of each type belong to `community` (people apart: see `_people`)."""
     threads = Thread.objects.filter(community=community)
+    # What was addressed to people travels only for its members, so that it
+    # brings nobody else in (see `_people`).
+    members = Membership.objects.filter(community=community).values("user_id")
     return {
         "community": Q(pk=community.pk),
         "domain_revision": Q(community=community),
         "topic": Q(community=community),
         "membership": Q(community=community),
+        # Peers vouch for each other across communities: a community carries
+        # the endorsements among its own members.
+        "skill_endorsement": Q(person__in=members, endorser__in=members),
+        "notification": Q(community=community, user__in=members),
         "thread": Q(community=community),
         "post": Q(thread__in=threads),
         "thread_topic": Q(thread__in=threads),
         "post_revision": Q(post__thread__in=threads),
         "vote": Q(post__thread__in=threads),
         "thread_link": Q(from_thread__in=threads),
+        "routed_question": Q(community=community, user__in=members),
+        "question_routing": Q(thread__in=threads),
         "entry": Q(community=community),
         "entry_topic": Q(entry__community=community),
         "entry_author": Q(entry__community=community),
@@ -283,8 +307,10 @@ def restore_archive(path: Path, *, batch_size: int = 1000) -> int:
         if current is not None and pending:
             current.model._default_manager.bulk_create(pending)
         _reset_sequences()
-        # The search index is derived, so it is rebuilt rather than carried.
+        # The search index and expertise are derived, so they are rebuilt rather
+        # than carried.
         rebuild_search_index(embed=False)
+        recompute_expertise()
     embed_pending()
     return count
 
