@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def _assert_fully_indexed() -> None:
     """Every thread, reply, entry, event and person is searchable, and every case embedded."""
-    from commonplace.search.indexing import event_stands_alone
+    from commonplace.search.indexing import events_standing_alone, series_in_order
     from commonplace.search.models import DocType, Document
 
     expected = {
@@ -32,7 +32,9 @@ def _assert_fully_indexed() -> None:
         ).count(),
         DocType.ENTRY: Entry.objects.filter(deleted_at__isnull=True).count(),
         DocType.MEMBER: User.objects.filter(is_active=True).count(),
-        DocType.EVENT: sum(map(event_stands_alone, Event.objects.select_related("repeats"))),
+        DocType.EVENT: sum(
+            len(events_standing_alone(s)) for s in series_in_order(Event.objects.all())
+        ),
     }
     assert {t: Document.objects.filter(doc_type=t).count() for t in expected} == expected
     assert not Document.objects.filter(embedding_pending=True).exists()

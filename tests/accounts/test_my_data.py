@@ -6,6 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from commonplace.communities.actions import endorse_skill, leave_community, notify
+from commonplace.discussions.actions import delete_thread, vote_helpful
 from commonplace.events.actions import respond_to_event, schedule_event
 from commonplace.insights.models import RoutedQuestion
 from commonplace.repertoire.actions import create_entry, endorse_entry, record_reuse
@@ -107,3 +108,29 @@ def test_my_data_holds_notifications_endorsements_and_routing_only_where_still_r
         ],
     }
     assert b"Secret ward case" not in response.content and b"nurses" not in response.content
+
+
+def test_my_data_leaves_out_the_titles_of_deleted_threads_of_others():
+    community = make_community(slug="brewers")
+    member = add_member(community)
+    thread = make_thread(community, title="Soon gone")
+    make_reply(thread, member, body="My answer")
+    vote_helpful(
+        post=thread.posts.get(is_opening=True), by=member,
+        membership=community.memberships.get(user=member),
+    )  # fmt: skip
+    RoutedQuestion.objects.create(
+        thread=thread, community=community, user=member, score=1.0, reason="hops",
+        created_at=timezone.now(),
+    )  # fmt: skip
+    delete_thread(
+        thread=thread, by=community.created_by,
+        membership=community.memberships.get(user=community.created_by),
+    )  # fmt: skip
+    response = Client(headers={"Authorization": f"Bearer {make_token(member)}"}).get(
+        "/api/v1/me/data"
+    )
+    data = response.json()
+    assert data["suggested_for_questions"] == []
+    assert [v["thread_title"] for v in data["votes"]] == [None]
+    assert b"Soon gone" not in response.content

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from commonplace.communities.actions import (
     approve_request,
@@ -16,6 +19,8 @@ from commonplace.communities.actions import (
 from commonplace.communities.models import Community, Membership
 from commonplace.core.errors import ConflictError, DomainError, ForbiddenError
 from commonplace.core.models import Activity, Verb
+from commonplace.events.actions import schedule_event
+from commonplace.repertoire.actions import create_entry
 from tests.factories import add_member, make_community, make_thread, make_user
 
 pytestmark = pytest.mark.django_db
@@ -61,11 +66,20 @@ def test_update_charter_keeps_every_domain_revision():
     assert community.domain_revisions.first().note == "why"
 
 
-def test_update_charter_keeps_topics_still_used_by_threads():
-    community = make_community(topics=("Hops", "Yeast"))
+def test_update_charter_keeps_topics_still_used_by_threads_entries_and_events():
+    community = make_community(topics=("Hops", "Yeast", "Malt", "Kegs", "Cider"))
     make_thread(community, topics=("hops",))
+    create_entry(
+        community=community, by=community.created_by, kind="tool", title="Yeast pitch rates",
+        body="Use it", topics=["yeast"],
+    )  # fmt: skip
+    start = timezone.now() + timedelta(days=3)
+    schedule_event(
+        community=community, by=community.created_by, kind="visit", title="Maltings visit",
+        starts_at=start, ends_at=start + timedelta(hours=2), topics=["malt"],
+    )  # fmt: skip
     update_charter(community=community, by=community.created_by, topics=["Water"])
-    assert sorted(t.slug for t in community.topics.all()) == ["hops", "water"]
+    assert sorted(t.slug for t in community.topics.all()) == ["hops", "malt", "water", "yeast"]
 
 
 def test_join_community_respects_join_policy():

@@ -73,13 +73,18 @@ def test_pages_show_times_on_the_readers_clock_with_its_zone():
     assert "Tuesday 14 January 2031, 17:30" in anonymous and "UTC" in anonymous
 
 
-def test_a_weekly_series_keeps_the_planners_wall_clock_across_summer_time():
+def _weekly_in_paris(first, occurrences):
     community = make_community()
     planner = set_preferences(user=community.created_by, time_zone="Europe/Paris")
+    return planner, schedule_events(
+        community=community, by=planner, repeat="weekly", occurrences=occurrences,
+        **_fields(first),
+    )  # fmt: skip
+
+
+def test_a_weekly_series_keeps_the_planners_wall_clock_across_summer_time():
     first = datetime(2031, 3, 20, 17, 0, tzinfo=UTC)  # 18:00 in Paris, winter time
-    series = schedule_events(
-        community=community, by=planner, repeat="weekly", occurrences=3, **_fields(first)
-    )
+    planner, series = _weekly_in_paris(first, 3)
     utc_hours = [e.starts_at.astimezone(UTC).hour for e in series]
     assert utc_hours == [17, 17, 16]  # summer time from 30 March
     assert {e.starts_at.astimezone(planner.zone).hour for e in series} == {18}
@@ -122,3 +127,30 @@ def test_notes_are_dated_on_the_writers_clock():
         community=community, by=writer, **_fields(datetime(2025, 3, 20, 23, 30, tzinfo=UTC))
     )
     assert "on 21 March 2025" in write_up_event(event=event, by=writer).body
+
+
+def test_a_series_keeps_its_length_when_an_occurrence_falls_in_the_missing_hour():
+    # 02:30 on 30 March 2031 does not exist in Paris: the clocks jump to 03:00.
+    first = datetime(2031, 3, 23, 1, 30, tzinfo=UTC)  # 02:30 in Paris, winter time
+    _, series = _weekly_in_paris(first, 2)
+    assert all(e.ends_at - e.starts_at == timedelta(hours=1) for e in series)
+
+
+def test_an_event_in_the_hour_that_happens_twice_stays_editable():
+    community = make_community(slug="brewers")
+    planner = set_preferences(user=community.created_by, time_zone="Europe/Paris")
+    # On 26 October 2031 Paris clocks go back from 03:00 to 02:00: 02:30 happens
+    # twice. This event starts at the second one (01:30 UTC).
+    start = datetime(2031, 10, 26, 1, 30, tzinfo=UTC)
+    event = schedule_event(community=community, by=planner, **_fields(start))
+    client = client_for(planner)
+    edit = client.get(f"/c/brewers/events/{event.pk}/edit/").content.decode()
+    assert 'value="2031-10-26T02:30"' in edit
+    form = _form("2031-10-26T02:30", "2031-10-26T03:30")
+    response = client.post(f"/c/brewers/events/{event.pk}/edit/", {**form, "title": "Renamed"})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.title, event.starts_at) == ("Renamed", start)  # the same instant
+    # Typed afresh, the twice-shown time is still refused with a sentence.
+    new = client.post("/c/brewers/events/new/", _form("2031-10-26T02:15", "2031-10-26T03:30"))
+    assert new.status_code == 422 and "may be ambiguous" in new.content.decode()

@@ -8,6 +8,7 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from commonplace.accounts.actions import set_preferences
@@ -15,7 +16,15 @@ from commonplace.communities.actions import leave_community
 from commonplace.events.actions import cancel_event, edit_event, schedule_event, schedule_events
 from commonplace.search.indexing import rebuild
 from commonplace.search.models import DocType, Document
-from tests.factories import add_member, client_for, make_community, make_token, make_user
+from commonplace.search.queries import search
+from tests.factories import (
+    add_member,
+    client_for,
+    make_community,
+    make_thread,
+    make_token,
+    make_user,
+)
 from tests.search.helpers import doc, found, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -145,22 +154,38 @@ def test_a_series_is_found_once_until_an_occurrence_differs():
         }  # fmt: skip
         edit_event(event=event, by=brewers.created_by, **values)
 
+    cancel_event(event=first, by=brewers.created_by)  # the next one now stands for the rest
+    assert set(found("regular call")) == {("event", first.pk), ("event", second.pk)}
     change(third, title="Regular call, with the maltsters")
-    cancel_event(event=second, by=brewers.created_by)
-    assert set(found("regular call")) == {
-        ("event", first.pk),
-        ("event", second.pk),
-        ("event", third.pk),
-    }
+    assert set(found("regular call")) == {("event", e.pk) for e in (first, second, third, fourth)}
     change(
         third,
         starts_at=third.starts_at + timedelta(hours=1),
         ends_at=third.ends_at + timedelta(hours=1),
     )
-    change(third, title="Regular call")  # the same again: found through the first
+    change(third, title="Regular call")  # alike again: found through the second
     assert set(found("regular call")) == {("event", first.pk), ("event", second.pk)}
-    change(first, location="Tap room")  # the head moves: the others now differ from it
-    assert set(found("regular call")) == {("event", e.pk) for e in (first, second, third, fourth)}
     incremental = snapshot()
     rebuild(embed=False)
     assert snapshot() == incremental
+
+
+def test_a_thread_and_an_event_of_the_same_kind_keep_their_own_labels():
+    brewers = make_community(slug="brewers")
+    event = _plan(brewers, kind="knowledge_mapping", title="Quillwort mapping")
+    thread = make_thread(brewers, kind="knowledge_mapping", title="Quillwort mapping notes")
+    labels = {
+        (r.doc_type, r.hit.object_id): (r.type_label, r.kind_label)
+        for r in search(user=AnonymousUser(), text="quillwort").results
+    }
+    assert labels["event", event.pk] == ("Event", "Knowledge-mapping session")
+    assert labels["thread", thread.pk] == ("Discussion", "Knowledge mapping")
+
+
+def test_the_search_api_says_when_an_event_takes_place_and_whether_it_is_off():
+    brewers = make_community(slug="brewers")
+    event = _plan(brewers, starts_at=datetime(2031, 1, 14, 17, 30, tzinfo=UTC))
+    cancel_event(event=event, by=brewers.created_by)
+    item = client_for().get("/api/v1/search?q=chemistry").json()["items"][0]
+    assert item["type"] == "event" and item["url"] == f"/c/brewers/events/{event.pk}/"
+    assert item["starts_at"] == "2031-01-14T17:30:00Z" and item["is_cancelled"] is True

@@ -13,8 +13,8 @@ from commonplace.core.zones import zone_named
 @cache
 def time_zone_names() -> tuple[str, ...]:
     """The IANA time zones this machine knows, sorted ("Europe/Paris", "UTC"…)."""
-    # The "posix/" and "right/" copies and bare legacy aliases would only
-    # lengthen the list people choose from.
+    # Bare legacy aliases ("GB", "EST5EDT", "Japan") would only lengthen the
+    # list people choose from; each has a Region/City name too.
     return tuple(sorted(n for n in available_timezones() if "/" in n or n == "UTC"))
 
 

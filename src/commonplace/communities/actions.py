@@ -214,7 +214,12 @@ def set_topics(*, community: Community, names: Iterable[str], by: User) -> list[
             topic.save(update_fields=["name"])
     removable = [s for s in existing if s not in wanted]
     if removable:
-        Topic.objects.filter(community=community, slug__in=removable, threads__isnull=True).delete()
+        # A topic still filed on something stays: deleting it would quietly
+        # unfile threads, entries and events (and leave the index behind).
+        Topic.objects.filter(
+            community=community, slug__in=removable,
+            threads__isnull=True, entries__isnull=True, events__isnull=True,
+        ).delete()  # fmt: skip
     return list(community.topics.all())
 
 

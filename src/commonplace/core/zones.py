@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 
 
-@cache
 def zone_named(name: str) -> ZoneInfo:
     """The zone called `name`, or the site's TIME_ZONE where `name` is empty or unknown
     (a profile restored from an archive made with other time zone data)."""

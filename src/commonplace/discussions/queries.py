@@ -119,13 +119,15 @@ def personal_contributions(*, user: Any) -> dict[str, list[dict[str, Any]]]:
     """What `user` wrote and voted for, for their own data download.
 
     Their own words are theirs wherever they were written; the title of
-    someone else's thread is shown only where they may still read it.
+    someone else's thread is shown only where they may still read it, and
+    not once it was deleted.
     """
     readable = set(readable_community_ids(user).values_list("id", flat=True))
 
     def thread_info(thread: Thread) -> dict[str, Any]:
         info: dict[str, Any] = {"thread_id": thread.pk, "community": None, "thread_title": None}
-        if thread.community_id in readable or thread.author_id == user.pk:
+        visible = thread.community_id in readable and thread.deleted_at is None
+        if visible or thread.author_id == user.pk:
             info.update(community=thread.community.slug, thread_title=thread.title)
         return info
 

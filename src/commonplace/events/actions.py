@@ -246,7 +246,10 @@ def schedule_events(
     # for them when summer time starts or ends.
     local_start = first.starts_at.astimezone(by.zone)
     for start in occurrence_starts(local_start, repeat, occurrences)[1:]:
-        times = {"starts_at": _when(start), "ends_at": _when(start + length, "ends_at")}
+        # The length is added in UTC: on the local clock, an occurrence on the
+        # night summer time starts would lose an hour (or end as it starts).
+        starts_at = _when(start)
+        times = {"starts_at": starts_at, "ends_at": _when(starts_at + length, "ends_at")}
         later = replace(checked, values={**checked.values, **times})
         series.append(_create(community, by, later, repeats=first))
     return series

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from commonplace.communities.models import Community
@@ -21,6 +23,30 @@ class WhenInput(forms.DateTimeInput):
         super().__init__(format=WHEN_FORMAT)
 
 
+class WhenField(forms.DateTimeField):
+    """A time typed on the person's clock (the active time zone).
+
+    A time the clock shows twice, as summer time ends, is refused, as Django
+    refuses it, unless it is the time the form was opened with: an event in
+    that hour must stay editable without anyone saying which of the two it is.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=WhenInput(), input_formats=[WHEN_FORMAT], **kwargs)
+        self.unchanged: datetime | None = None
+
+    def to_python(self, value: Any) -> datetime | None:
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            kept = self.unchanged
+            if error.code != "ambiguous_timezone" or kept is None:
+                raise
+            if str(value).strip() != f"{timezone.localtime(kept):{WHEN_FORMAT}}":
+                raise
+            return kept
+
+
 class EventFilterForm(forms.Form):
     period = forms.ChoiceField(choices=[(UPCOMING, "Coming up"), (PAST, "Past")], required=False)
     topic = forms.SlugField(max_length=50, required=False)
@@ -30,8 +56,8 @@ class EventForm(forms.Form):
     kind = forms.ChoiceField(choices=EventKind.choices)
     title = forms.CharField(max_length=MAX_TITLE)
     # Read in the active time zone (the planner's, set by TimeZoneMiddleware).
-    starts_at = forms.DateTimeField(widget=WhenInput(), input_formats=[WHEN_FORMAT], label="Starts")
-    ends_at = forms.DateTimeField(widget=WhenInput(), input_formats=[WHEN_FORMAT], label="Ends")
+    starts_at = WhenField(label="Starts")
+    ends_at = WhenField(label="Ends")
     location = forms.CharField(
         max_length=MAX_PLACE, required=False, label="Place",
         help_text="A room, an address or a site to visit. Leave empty for online only.",
@@ -55,6 +81,8 @@ class EventForm(forms.Form):
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["topics"].choices = [(t.slug, t.name) for t in community.topics.all()]  # type: ignore[attr-defined]
+        for name in ("starts_at", "ends_at"):
+            cast(WhenField, self.fields[name]).unchanged = self.initial.get(name)
         self.fields["starts_at"].help_text = (
             f"In your time zone, {timezone.get_current_timezone_name()}: "
             "you can change it on your profile."

@@ -265,9 +265,9 @@ def list_suggested_answerers(*, thread: Any) -> list[RoutedQuestion]:
 
 def personal_routing(*, user: Any) -> dict[str, list[dict[str, Any]]]:
     """The questions `user` was suggested for, for their own data download; from the
-    communities they may still read, as the suggestions are shown."""
+    communities they may still read and not deleted, as the suggestions are shown."""
     routed = RoutedQuestion.objects.filter(
-        user=user, community_id__in=readable_community_ids(user)
+        user=user, community_id__in=readable_community_ids(user), thread__deleted_at__isnull=True
     ).select_related("thread", "community")
     return {
         "suggested_for_questions": [

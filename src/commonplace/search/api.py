@@ -37,6 +37,8 @@ class ResultOut(Schema):
     is_resolved: bool
     helpful: int
     score: float
+    starts_at: datetime | None = Field(None, description="For an event: when it takes place")
+    is_cancelled: bool = Field(False, description="For an event: whether it was called off")
 
 
 class SearchOut(Schema):
@@ -75,13 +77,15 @@ def _result_out(result: queries.Result) -> dict[str, object]:
         "is_resolved": hit.is_resolved,
         "helpful": hit.helpful,
         "score": hit.score,
+        "starts_at": result.event.starts_at if result.event else None,
+        "is_cancelled": bool(result.event and result.event.is_cancelled),
     }
 
 
 @router.get(
     "/search",
     response=SearchOut,
-    summary="Search threads, replies, repertoire entries and people",
+    summary="Search threads, replies, repertoire entries, events and people",
     description='Same syntax as the search box: "phrases", -exclusions, topic:, kind:, '
     "type:, is:unanswered|resolved|unresolved, author:, community:, after:, before:.",
 )

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from commonplace.accounts.models import User
@@ -163,7 +166,7 @@ def _entry_fields(entry: Entry) -> dict[str, object]:
     }
 
 
-def _event_fields(event: Event) -> dict[str, object]:
+def event_fields(event: Event) -> dict[str, object]:
     # Where it happens is searched with what it is about ("brewhouse" finds
     # the visit). Cancelled events stay findable, as they stay listed, below
     # the others.
@@ -257,51 +260,58 @@ def index_entry(entry_id: int) -> None:
     _save(DocType.ENTRY, entry.pk, embed=True, **_entry_fields(entry))
 
 
-def _series_events() -> Any:
-    return Event.objects.select_related("repeats").prefetch_related("topics", "repeats__topics")
+def _event_text(event: Any) -> tuple[object, ...]:
+    topics = sorted(t.pk for t in event.topics.all())
+    return (
+        event.kind, event.title, event.description, event.location, event.online_url,
+        event.cancelled_at is None, topics,
+    )  # fmt: skip
 
 
-def event_stands_alone(event: Event) -> bool:
-    """Whether `event` has a document of its own.
+def events_standing_alone(series: Sequence[Any]) -> list[Any]:
+    """Which events of one series (in time order; or one event alone) get a document.
 
     A weekly call planned 26 times would fill a page of results with one
-    title, so a series is found once, by its first event (whose page lists
-    them all); a later occurrence gets its own document once it differs from
-    the first: changed, moved elsewhere, or cancelled alone.
+    title, so a series is found once per run of alike occurrences: by its
+    first event (whose page lists them all), then by each occurrence that
+    differs from the one before: changed, moved elsewhere, cancelled alone,
+    or the first back to the usual after such a one.
     """
-    head = event.repeats
-    if head is None:
-        return True
-
-    def what(e: Event) -> tuple[object, ...]:
-        topics = sorted(t.pk for t in e.topics.all())
-        return (
-            e.kind,
-            e.title,
-            e.description,
-            e.location,
-            e.online_url,
-            e.cancelled_at is None,
-            topics,
-        )
-
-    return what(event) != what(head)
+    alone, before = [], None
+    for event in series:
+        text = _event_text(event)
+        if text != before:
+            alone.append(event)
+        before = text
+    return alone
 
 
 def index_event(event_id: int) -> None:
-    """Index `event`, and the rest of its series if it heads one (they are compared to it)."""
-    event = _series_events().filter(pk=event_id).first()
-    if event is None:
+    """Index the series `event_id` belongs to (one occurrence decides the next one's)."""
+    row = Event.objects.filter(pk=event_id).values("repeats_id").first()
+    if row is None:
         _delete(DocType.EVENT, [event_id])
         return
-    series = [event]
-    if event.repeats_id is None:
-        series += list(_series_events().filter(repeats=event))
-    for each in series:
-        if event_stands_alone(each):
-            _save(DocType.EVENT, each.pk, embed=False, **_event_fields(each))
-        else:
-            _delete(DocType.EVENT, [each.pk])
+    first = row["repeats_id"] or event_id
+    series = Event.objects.filter(Q(pk=first) | Q(repeats_id=first))
+    for events in series_in_order(series):
+        alone = {e.pk for e in events_standing_alone(events)}
+        for event in events:
+            if event.pk in alone:
+                _save(DocType.EVENT, event.pk, embed=False, **event_fields(event))
+            else:
+                _delete(DocType.EVENT, [event.pk])
+
+
+def series_in_order(events: Any) -> Iterator[list[Any]]:
+    """`events` (a queryset) grouped by series, each in time order, topics fetched."""
+    ordered = (
+        events.annotate(series_id=Coalesce("repeats_id", "id"))
+        .order_by("series_id", "starts_at", "id")
+        .prefetch_related("topics")
+    )
+    for _, group in groupby(ordered.iterator(chunk_size=2000), key=attrgetter("series_id")):
+        yield list(group)
 
 
 def index_member(user_id: int, *, leaving: int | None = None) -> None:
@@ -480,12 +490,12 @@ def rebuild(*, community_id: int | None = None, embed: bool = True) -> dict[str,
                 for e in batch
             )
             counts["entry"] += len(chunk)
-        for chunk in _chunks(list(events.values_list("id", flat=True))):
-            alone = [e for e in _series_events().filter(pk__in=chunk) if event_stands_alone(e)]
-            Document.objects.bulk_create(
-                Document(doc_type=DocType.EVENT, object_id=e.pk, **_event_fields(e)) for e in alone
-            )
-            counts["event"] += len(alone)
+        alone = [e for series in series_in_order(events) for e in events_standing_alone(series)]
+        Document.objects.bulk_create(
+            (Document(doc_type=DocType.EVENT, object_id=e.pk, **event_fields(e)) for e in alone),
+            batch_size=500,
+        )
+        counts["event"] = len(alone)
         for chunk in _chunks(list(users.values_list("id", flat=True))):
             belongs: dict[int, list[int]] = {}
             for user_id, community in Membership.objects.filter(

@@ -48,7 +48,13 @@ TYPE_LABELS = {
     "thread": "Discussion", "reply": "Reply", "entry": "Repertoire", "member": "Person",
     "event": "Event",
 }  # fmt: skip
-KIND_LABELS = dict(ThreadKind.choices) | dict(EntryKind.choices) | dict(EventKind.choices)
+# By type as well as kind: a thread and an event can both be a "visit".
+KIND_LABELS: dict[str, dict[str, str]] = {
+    DocType.THREAD: dict(ThreadKind.choices),
+    DocType.REPLY: dict(ThreadKind.choices),
+    DocType.ENTRY: dict(EntryKind.choices),
+    DocType.EVENT: dict(EventKind.choices),
+}
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
@@ -91,7 +97,7 @@ class Result:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.hit.kind, "")
+        return KIND_LABELS.get(self.hit.doc_type, {}).get(self.hit.kind, "")
 
 
 @dataclass

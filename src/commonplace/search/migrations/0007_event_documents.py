@@ -1,39 +1,27 @@
-"""Events become searchable: a document per event, indexed like an entry but never
-embedded (events are not cases). Existing events are indexed here, as
-indexing._event_fields and event_stands_alone do (a series is found by its
-first event); the full-text triggers take them from there."""
+"""Events become searchable: a document per event (a repeating series once per
+run of alike occurrences), indexed like an entry but never embedded (events
+are not cases). Existing events are indexed here; the full-text triggers take
+them from there."""
 
 from typing import Any
 
 from django.db import migrations, models
 
-from commonplace.search.text import plain_text, printable
-
-
-def _what(e: Any) -> tuple[object, ...]:
-    topics = sorted(t.pk for t in e.topics.all())
-    return (e.kind, e.title, e.description, e.location, e.online_url, e.cancelled_at is None, topics)
+# Pure functions of the rows they are given, so historical models do.
+from commonplace.search.indexing import event_fields, events_standing_alone, series_in_order
 
 
 def index_events(apps: Any, schema_editor: Any) -> None:
     Event = apps.get_model("events", "Event")
     Document = apps.get_model("search", "Document")
-    documents = []
-    events = Event.objects.select_related("repeats").prefetch_related("topics", "repeats__topics")
-    for event in events.iterator(chunk_size=500):
-        if event.repeats is not None and _what(event) == _what(event.repeats):
-            continue
-        slugs = " ".join(sorted(t.slug for t in event.topics.all()))
-        body = " ".join(p for p in (event.location, plain_text(event.description_html)) if p)
-        documents.append(
-            Document(
-                doc_type="event", object_id=event.pk, community_id=event.community_id,
-                kind=event.kind, title=printable(event.title), body=printable(body),
-                topics=f" {slugs} " if slugs else "", author_id=event.created_by_id,
-                created_at=event.created_at, boost=0.5 if event.cancelled_at else 1.0,
-            )
-        )  # fmt: skip
-    Document.objects.bulk_create(documents, batch_size=500)
+    Document.objects.bulk_create(
+        (
+            Document(doc_type="event", object_id=event.pk, **event_fields(event))
+            for series in series_in_order(Event.objects.all())
+            for event in events_standing_alone(series)
+        ),
+        batch_size=500,
+    )
 
 
 def forget_events(apps: Any, schema_editor: Any) -> None:
