@@ -76,3 +76,14 @@ def test_a_zone_this_machine_does_not_know_falls_back_to_the_site_zone():
     User.objects.filter(pk=person.pk).update(time_zone="Nowhere/New")
     assert User.objects.get(pk=person.pk).zone.key == "UTC"
     assert client_for(person).get("/events/").status_code == 200
+
+
+def test_saving_the_profile_keeps_a_zone_this_machine_does_not_know():
+    person = make_user("kenji")
+    User.objects.filter(pk=person.pk).update(time_zone="Nowhere/New")
+    client = client_for(person)
+    page = client.get("/accounts/profile/").content.decode()
+    assert '<option value="Nowhere/New" selected>' in page
+    form = {"display_name": "Kenji", "time_zone": "Nowhere/New"}
+    assert client.post("/accounts/profile/", form).status_code == 302
+    assert User.objects.get(pk=person.pk).time_zone == "Nowhere/New"

@@ -90,7 +90,7 @@ def set_preferences(
     changed = []
     if time_zone is not None:
         time_zone = time_zone.strip()
-        if time_zone and time_zone not in time_zone_names():
+        if time_zone and time_zone not in time_zone_names() and time_zone != user.time_zone:
             raise DomainError(
                 f"Unknown time zone “{time_zone[:64]}”: give one like Europe/Paris.",
                 field="time_zone",

@@ -73,7 +73,15 @@ class ProfileForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         default = f"{settings.TIME_ZONE} (this site's)"
-        self.fields["time_zone"].choices = [("", default), *((n, n) for n in time_zone_names())]  # type: ignore[attr-defined]
+        choices = [("", default), *((n, n) for n in time_zone_names())]
+        current = self.initial.get("time_zone") or ""
+        if current and current not in time_zone_names():
+            # Kept from an archive made with other time zone data: offered, so
+            # saving the profile does not silently drop it.
+            choices.append(
+                (current, f"{current} (unknown here: times show in {settings.TIME_ZONE})")
+            )
+        self.fields["time_zone"].choices = choices  # type: ignore[attr-defined]
 
     def clean_skills(self) -> list[str]:
         return split_list(self.cleaned_data["skills"])

@@ -85,8 +85,9 @@ def _subquery(qs: QuerySet[Any, Any]) -> tuple[str, list[Any]]:
 
 
 def _day(value: date, *, end: bool = False) -> datetime:
-    moment = datetime.combine(value, time.max if end else time.min)
-    return timezone.make_aware(moment, UTC) if timezone.is_naive(moment) else moment
+    """The start (or end) of `value` on the reader's clock: the active time zone, as
+    the dates shown beside the results."""
+    return timezone.make_aware(datetime.combine(value, time.max if end else time.min))
 
 
 FLAG_CLAUSES = {
@@ -222,8 +223,12 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 def _hit(row: tuple[Any, ...]) -> Hit:
     created = row[7]
-    if isinstance(created, str):  # SQLite hands raw SQL results back as text
-        created = datetime.fromisoformat(created).replace(tzinfo=UTC)
+    # SQLite hands raw SQL results back as text or naive datetimes, in UTC; aware
+    # ones are shown on the reader's clock.
+    if isinstance(created, str):
+        created = datetime.fromisoformat(created)
+    if timezone.is_naive(created):
+        created = created.replace(tzinfo=UTC)
     return Hit(
         id=row[0],
         doc_type=row[1],
