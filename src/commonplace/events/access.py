@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404
 
-from commonplace.communities.access import CommunityAccess
+from commonplace.communities.access import CommunityAccess, access_community_for_members
 from commonplace.events.models import CalendarFeed, Event
+from commonplace.events.permissions import check_can_change_event
 
 
 def access_event(*, access: CommunityAccess, event_id: int) -> Event:
@@ -18,6 +21,17 @@ def access_event(*, access: CommunityAccess, event_id: int) -> Event:
     if event is None:
         raise Http404("No such event in this community.")
     return event
+
+
+def access_changeable_event(
+    *, user: Any, slug: str, event_id: int
+) -> tuple[CommunityAccess, Event]:
+    """An event `user` may change (a leader, its planner or a coordinator, while an
+    active member of its community), with that access; 404 or 403 otherwise."""
+    access = access_community_for_members(user=user, slug=slug)
+    event = access_event(access=access, event_id=event_id)
+    check_can_change_event(user, access.membership, event)
+    return access, event
 
 
 def access_calendar_feed(*, key: str) -> CalendarFeed:

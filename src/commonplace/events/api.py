@@ -10,8 +10,8 @@ from commonplace.accounts.api_auth import require_user, viewer
 from commonplace.communities.access import access_community_content, access_community_for_members
 from commonplace.core.pagination import paginate
 from commonplace.core.schemas import PageOut, PersonOut, page_out
-from commonplace.events import actions, permissions, queries
-from commonplace.events.access import access_event
+from commonplace.events import actions, queries
+from commonplace.events.access import access_changeable_event, access_event
 from commonplace.events.actions import MAX_OCCURRENCES
 from commonplace.events.models import Event, EventKind, Repeat, Response
 
@@ -146,9 +146,7 @@ def edit_event(
     request: HttpRequest, slug: str, event_id: int, payload: EventIn
 ) -> dict[str, object]:
     user = require_user(request)
-    access = access_community_for_members(user=user, slug=slug)
-    event = access_event(access=access, event_id=event_id)
-    permissions.check_can_change_event(user, access.membership, event)
+    _, event = access_changeable_event(user=user, slug=slug, event_id=event_id)
     return _event_detail(actions.edit_event(event=event, by=user, **payload.dict()), user)
 
 
@@ -161,9 +159,7 @@ def cancel_event(
     request: HttpRequest, slug: str, event_id: int, payload: CancelIn
 ) -> dict[str, object]:
     user = require_user(request)
-    access = access_community_for_members(user=user, slug=slug)
-    event = access_event(access=access, event_id=event_id)
-    permissions.check_can_change_event(user, access.membership, event)
+    _, event = access_changeable_event(user=user, slug=slug, event_id=event_id)
     return _event_detail(actions.cancel_event(event=event, by=user, reason=payload.reason), user)
 
 

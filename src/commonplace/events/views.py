@@ -23,7 +23,11 @@ from commonplace.core.errors import ConflictError, DomainError
 from commonplace.core.forms import add_domain_error
 from commonplace.core.pagination import paginate, parse_page_number
 from commonplace.events import actions, ics, permissions, queries
-from commonplace.events.access import access_calendar_feed, access_event
+from commonplace.events.access import (
+    access_calendar_feed,
+    access_changeable_event,
+    access_event,
+)
 from commonplace.events.forms import (
     CancelForm,
     EventFilterForm,
@@ -112,9 +116,7 @@ def event_new(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def event_edit(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    access = access_community_for_members(user=user, slug=slug)
-    event = access_event(access=access, event_id=event_id)
-    permissions.check_can_change_event(user, access.membership, event)
+    access, event = access_changeable_event(user=user, slug=slug, event_id=event_id)
     if event.is_cancelled:
         raise ConflictError("This event was cancelled; plan a new one instead.")
     initial: dict[str, Any] = {
@@ -183,9 +185,7 @@ def event_respond(request: HttpRequest, slug: str, event_id: int) -> HttpRespons
 @require_POST
 def event_cancel(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    access = access_community_for_members(user=user, slug=slug)
-    event = access_event(access=access, event_id=event_id)
-    permissions.check_can_change_event(user, access.membership, event)
+    _, event = access_changeable_event(user=user, slug=slug, event_id=event_id)
     form = CancelForm(request.POST)
     if not form.is_valid():
         raise DomainError(" ".join(str(e) for e in form.errors["reason"]), field="reason")

@@ -286,8 +286,12 @@ def events_standing_alone(series: Sequence[Any]) -> list[Any]:
     return alone
 
 
-def index_event(event_id: int) -> None:
-    """Index the series `event_id` belongs to (one occurrence decides the next one's)."""
+def index_event(event_id: int, *, whole_series: bool = True) -> None:
+    """Index the series `event_id` belongs to (one occurrence decides the next one's).
+
+    `whole_series=False` writes `event_id`'s document alone: right for an event
+    just planned, the last of its series so far, which changes no other's.
+    """
     row = Event.objects.filter(pk=event_id).values("repeats_id").first()
     if row is None:
         _delete(DocType.EVENT, [event_id])
@@ -296,7 +300,7 @@ def index_event(event_id: int) -> None:
     series = Event.objects.filter(Q(pk=first) | Q(repeats_id=first))
     for events in series_in_order(series):
         alone = {e.pk for e in events_standing_alone(events)}
-        for event in events:
+        for event in events if whole_series else [e for e in events if e.pk == event_id]:
             if event.pk in alone:
                 _save(DocType.EVENT, event.pk, embed=False, **event_fields(event))
             else:
@@ -349,7 +353,8 @@ def on_activity(activity: Activity) -> None:
         case "entry":
             index_entry(target_id)
         case "event" if activity.verb != Verb.EVENT_RESPONDED:
-            index_event(target_id)
+            # A series is planned one event at a time, each after the last.
+            index_event(target_id, whole_series=activity.verb != Verb.EVENT_SCHEDULED)
             return  # events are not cases: nothing to embed
         case "user":
             index_member(target_id)
